@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Account} from "@openzeppelin/contracts/account/Account.sol";
+import {AccountERC7579} from "@openzeppelin/contracts/account/extensions/draft-AccountERC7579.sol";
+import {ERC4337Utils} from "@openzeppelin/contracts/account/utils/ERC4337Utils.sol";
+import {IEntryPoint, PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
+import {IERC7579Validator, MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {AbstractSigner} from "@openzeppelin/contracts/utils/cryptography/signers/AbstractSigner.sol";
+import {ERC7739} from "@openzeppelin/contracts/utils/cryptography/signers/draft-ERC7739.sol";
+import {SignerECDSA} from "@openzeppelin/contracts/utils/cryptography/signers/SignerECDSA.sol";
+
+/// @title SessionAccount
+/// @notice A modular ERC-4337 (EntryPoint v0.7) smart account owned by one ECDSA key, built
+/// from OpenZeppelin's `Account`, `AccountERC7579` and `SignerECDSA`. Validators such as the
+/// session-key module are chosen by the 20 high bytes of the user operation's nonce key;
+/// with no installed validator named there, the owner's signature is required.
+/// @dev Deployed as ERC-1167 clones by {SessionAccountFactory}; the implementation itself
+/// can never be initialised.
+contract SessionAccount is Initializable, Account, EIP712, ERC7739, SignerECDSA, AccountERC7579 {
+    constructor() EIP712("SessionAccount", "1") SignerECDSA(address(0)) {
+        _disableInitializers();
+    }
+
+    /// @notice Sets the owner of a freshly cloned account. Called once, by the factory.
+    /// @param owner The address whose signatures control the account.
+    function initialize(address owner) external initializer {
+        _setSigner(owner);
+    }
+
+    /// @notice The EntryPoint this account trusts: v0.7 at its canonical address.
+    function entryPoint() public pure override returns (IEntryPoint) {
+        return ERC4337Utils.ENTRYPOINT_V07;
+    }
+
+    /// @notice ERC-1271: an installed validator's signature (prefixed with its address),
+    /// or the owner's through ERC-7739 (typed data rehashed so that it cannot be replayed
+    /// on another account of the same owner).
+    function isValidSignature(
+        bytes32 hash,
+        bytes calldata signature
+    ) public view override(AccountERC7579, ERC7739) returns (bytes4) {
+        bytes4 result = AccountERC7579.isValidSignature(hash, signature);
+        return result == IERC1271_MAGIC ? result : ERC7739.isValidSignature(hash, signature);
+    }
+
+    /// @dev Validator named in the nonce key if installed, else the owner. The owner signs
+    /// the user operation hash as an EIP-191 personal message, which every wallet can show;
+    /// validators receive the raw hash, as ERC-7579 modules expect.
+    function _validateUserOp(
+        PackedUserOperation calldata userOp,
+        bytes32 userOpHash,
+        bytes calldata signature
+    ) internal override(Account, AccountERC7579) returns (uint256) {
+        address module = _extractUserOpValidator(userOp);
+        if (module != address(0) && isModuleInstalled(MODULE_TYPE_VALIDATOR, module, msg.data[0:0])) {
+            return IERC7579Validator(module).validateUserOp(userOp, userOpHash);
+        }
+        return
+            _rawSignatureValidation(MessageHashUtils.toEthSignedMessageHash(userOpHash), signature)
+                ? ERC4337Utils.SIG_VALIDATION_SUCCESS
+                : ERC4337Utils.SIG_VALIDATION_FAILED;
+    }
+
+    function _rawSignatureValidation(
+        bytes32 hash,
+        bytes calldata signature
+    ) internal view override(AbstractSigner, AccountERC7579, SignerECDSA) returns (bool) {
+        return SignerECDSA._rawSignatureValidation(hash, signature);
+    }
+
+    bytes4 private constant IERC1271_MAGIC = 0x1626ba7e;
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC7579Validator} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
+import {SessionConfig} from "./DataTypes.sol";
+
+/// @title ISessionKeyValidator
+/// @notice An ERC-7579 validator that lets temporary session keys sign user operations
+/// whose every call complies with the session's permissions, within its time window.
+interface ISessionKeyValidator is IERC7579Validator {
+    // ───────────────────────────── errors ─────────────────────────────
+
+    /// @notice A session with this id was created for this account before (live or revoked):
+    /// ids are never reused, so old spent counters can never come back. Use a new salt.
+    error SessionAlreadyExists(bytes32 sessionId);
+    /// @notice No session with this id exists for the calling account.
+    error SessionNotFound(bytes32 sessionId);
+    /// @notice The session was revoked (by id, by revoke-all, or by uninstalling the module).
+    error SessionRevoked(bytes32 sessionId);
+    /// @notice The session exists but is disabled; the owner can enable it.
+    error SessionDisabled(bytes32 sessionId);
+    /// @notice The session key is the zero address.
+    error SessionKeyInvalid();
+    /// @notice The window is empty or has no end: `validUntil` must be > `validAfter`.
+    error SessionWindowInvalid(uint48 validAfter, uint48 validUntil);
+    /// @notice A session needs at least one permission.
+    error SessionNoPermissions();
+    /// @notice A permission names a destination the session may never call.
+    error SessionTargetForbidden(address target);
+    /// @notice Two permissions name the same destination; merge them into one.
+    error SessionDuplicateTarget(address target);
+    /// @notice A permission lists no selector.
+    error SessionNoSelectors(address target);
+    /// @notice A token limit above 2^120 - 1 that is not the "no limit" value.
+    error SessionLimitTooLarge(address target, uint256 tokenLimit);
+
+    /// @notice The user operation's calldata is not `execute(bytes32,bytes)` in canonical ABI form.
+    error SessionCalldataMalformed();
+    /// @notice Only single and batch calls, in default (reverting) exec mode, are allowed.
+    error SessionExecutionModeNotAllowed(bytes32 mode);
+    /// @notice Call `index` goes to a destination the session does not permit.
+    error SessionTargetNotAllowed(uint256 index, address target);
+    /// @notice Call `index` uses a function the session does not permit on that destination.
+    error SessionSelectorNotAllowed(uint256 index, address target, bytes4 selector);
+    /// @notice Call `index` sends native value, which the session does not permit.
+    error SessionValueNotAllowed(uint256 index, uint256 value);
+    /// @notice Call `index` has calldata that does not match its function's exact ABI shape.
+    error SessionCallDataInvalid(uint256 index, address target);
+    /// @notice Call `index` would bring the amount spent to more than the limit.
+    error SessionLimitExceeded(uint256 index, address target, uint256 spent, uint256 amount, uint256 limit);
+    /// @notice The user operation names a paymaster, which the session does not permit.
+    error SessionPaymasterNotAllowed(address paymaster);
+
+    // ───────────────────────────── events ─────────────────────────────
+
+    /// @notice A session was created for `account`.
+    event SessionCreated(
+        address indexed account,
+        bytes32 indexed sessionId,
+        address sessionKey,
+        uint48 validAfter,
+        uint48 validUntil,
+        bool enabled
+    );
+    /// @notice A session was enabled or disabled.
+    event SessionEnabledSet(address indexed account, bytes32 indexed sessionId, bool enabled);
+    /// @notice A session was revoked; it can never be used or re-created again.
+    event SessionRevokedBy(address indexed account, bytes32 indexed sessionId);
+    /// @notice Every session of `account` created before was revoked.
+    event AllSessionsRevoked(address indexed account, uint32 newEpoch);
+
+    // ─────────────────────────── management ───────────────────────────
+
+    /// @notice Creates a session for the calling account.
+    /// @return sessionId `keccak256(abi.encode(config.sessionKey, config.salt))`.
+    function createSession(SessionConfig calldata config) external returns (bytes32 sessionId);
+
+    /// @notice Enables or disables a session of the calling account.
+    function setSessionEnabled(bytes32 sessionId, bool enabled) external;
+
+    /// @notice Revokes a session of the calling account, at once and for ever.
+    function revokeSession(bytes32 sessionId) external;
+
+    /// @notice Revokes every session of the calling account, at once and for ever.
+    function revokeAllSessions() external;
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title ExecutionLib
+/// @notice Reads the calls a user operation will execute, exactly as the account will
+/// decode them, and refuses every encoding that is not the canonical one.
+/// @dev The account runs `execute(bytes32 mode, bytes executionCalldata)` (ERC-7579). A
+/// permissive decoder could read one call while the account executes another (offsets
+/// that point elsewhere, overlapping elements, trailing data). Accepting only the single
+/// canonical ABI encoding makes "what the policy reads" and "what the account runs" the
+/// same bytes. Every function returns `ok = false` instead of reverting, so the caller
+/// decides which error to raise.
+library ExecutionLib {
+    /// @dev `execute(bytes32,bytes)` of ERC-7579.
+    bytes4 internal constant EXECUTE_SELECTOR = 0xe9ae5c53;
+    /// @dev Call type 0x00 (single), exec type 0x00 (revert on failure), all other bytes zero.
+    bytes32 internal constant MODE_SINGLE = bytes32(0);
+    /// @dev Call type 0x01 (batch), exec type 0x00 (revert on failure), all other bytes zero.
+    bytes32 internal constant MODE_BATCH = bytes32(uint256(1) << 248);
+
+    /// @notice Splits `execute(mode, executionCalldata)` calldata into its two arguments.
+    /// @dev Layout: selector | mode | offset (must be 0x40) | length | data padded to 32 bytes,
+    /// and nothing after it.
+    function decodeExecute(
+        bytes calldata callData
+    ) internal pure returns (bool ok, bytes32 mode, bytes calldata executionCalldata) {
+        executionCalldata = callData[0:0];
+        if (callData.length < 100 || bytes4(callData[0:4]) != EXECUTE_SELECTOR) return (false, 0, executionCalldata);
+        mode = bytes32(callData[4:36]);
+        uint256 offset = uint256(bytes32(callData[36:68]));
+        uint256 length = uint256(bytes32(callData[68:100]));
+        if (offset != 0x40 || length > callData.length) return (false, mode, executionCalldata);
+        if (callData.length != 100 + _ceil32(length)) return (false, mode, executionCalldata);
+        return (true, mode, callData[100:100 + length]);
+    }
+
+    /// @notice Reads a single execution: `target (20 bytes) | value (32 bytes) | calldata`.
+    function decodeSingle(
+        bytes calldata executionCalldata
+    ) internal pure returns (bool ok, address target, uint256 value, bytes calldata data) {
+        if (executionCalldata.length < 52) return (false, address(0), 0, executionCalldata[0:0]);
+        target = address(bytes20(executionCalldata[0:20]));
+        value = uint256(bytes32(executionCalldata[20:52]));
+        data = executionCalldata[52:];
+        ok = true;
+    }
+
+    /// @notice Reads the length of a batch (`abi.encode(Execution[])`) after checking its head.
+    /// @dev The head must be offset 0x20, then a length whose offset table fits the buffer.
+    function batchLength(bytes calldata executionCalldata) internal pure returns (bool ok, uint256 count) {
+        if (executionCalldata.length < 0x40) return (false, 0);
+        if (uint256(bytes32(executionCalldata[0:0x20])) != 0x20) return (false, 0);
+        count = uint256(bytes32(executionCalldata[0x20:0x40]));
+        if (count == 0 || count > (executionCalldata.length - 0x40) / 0x20) return (false, 0);
+        ok = true;
+    }
+
+    /// @notice Reads element `index` of a batch whose previous elements were read in order.
+    /// @param expectedOffset Where the canonical encoding puts this element, relative to the
+    /// offset table; the first is `count * 32`. Returns where the next one must start.
+    function batchAt(
+        bytes calldata executionCalldata,
+        uint256 index,
+        uint256 expectedOffset
+    ) internal pure returns (bool ok, address target, uint256 value, bytes calldata data, uint256 nextOffset) {
+        data = executionCalldata[0:0];
+        if (_word(executionCalldata, 0x40 + index * 0x20) != expectedOffset) return (false, address(0), 0, data, 0);
+        uint256 base = 0x40 + expectedOffset;
+        uint256 length;
+        (ok, length) = _elementShape(executionCalldata, base);
+        if (!ok) return (false, address(0), 0, data, 0);
+        target = address(uint160(_word(executionCalldata, base)));
+        value = _word(executionCalldata, base + 0x20);
+        data = executionCalldata[base + 0x80:base + 0x80 + length];
+        nextOffset = expectedOffset + 0x80 + _ceil32(length);
+    }
+
+    /// @dev An element is `target | value | 0x60 | length | data padded`, inside the buffer,
+    /// with a clean address word.
+    function _elementShape(bytes calldata buffer, uint256 base) private pure returns (bool, uint256 length) {
+        uint256 total = buffer.length;
+        if (base > total || total - base < 0x80) return (false, 0);
+        if (_word(buffer, base) >> 160 != 0 || _word(buffer, base + 0x40) != 0x60) return (false, 0);
+        length = _word(buffer, base + 0x60);
+        if (length > total || total - base - 0x80 < _ceil32(length)) return (false, 0);
+        return (true, length);
+    }
+
+    /// @dev The 32-byte word at `position`; callers have checked it lies inside the buffer.
+    function _word(bytes calldata buffer, uint256 position) private pure returns (uint256) {
+        return uint256(bytes32(buffer[position:position + 0x20]));
+    }
+
+    /// @notice True when the batch ends exactly where its last element ends.
+    function batchEndsAt(bytes calldata executionCalldata, uint256 endOffset) internal pure returns (bool) {
+        return executionCalldata.length == 0x40 + endOffset;
+    }
+
+    function _ceil32(uint256 length) private pure returns (uint256) {
+        return (length + 31) & ~uint256(31);
+    }
+}

@@ -1,0 +1,154 @@
+import {
+  type Chain,
+  type Client,
+  concat,
+  type Hex,
+  type JsonRpcAccount,
+  keccak256,
+  type LocalAccount,
+  type Transport,
+} from 'viem'
+import { entryPoint07Abi, getUserOperationHash, type SmartAccount, toSmartAccount } from 'viem/account-abstraction'
+import { privateKeyToAccount } from 'viem/accounts'
+import { readContract } from 'viem/actions'
+import { entryPointAddress } from '../constants/addresses.js'
+import { BaseError } from '../errors/base.js'
+import { InvalidParameterError } from '../errors/parameter.js'
+import { assertSession } from '../session/encode.js'
+import type { Session } from '../session/types.js'
+import { decodeExecute, encodeExecute } from './execution.js'
+
+/** A client the account reads the chain with. */
+export type AccountClient = Client<Transport, Chain | undefined, JsonRpcAccount | LocalAccount | undefined>
+
+/** Parameters of {@link toSessionKeyAccount}. */
+export type ToSessionKeyAccountParameters = {
+  /** A client connected to the session's chain. */
+  client: AccountClient
+  /** The granted session. */
+  session: Session
+  /** The session key: its private key, or a viem local account. */
+  sessionKey: Hex | LocalAccount
+}
+
+/** The session key cannot sign messages for the account (ERC-1271 is refused on chain too). */
+export class SessionKeyCannotSignMessagesError extends BaseError {
+  override name = 'SessionKeyCannotSignMessagesError'
+  constructor() {
+    super('A session key cannot sign messages or typed data for the account.', {
+      metaMessages: [
+        'Signatures such as Permit or Permit2 would escape the session rules, so the module refuses them.',
+        'Send the action as a call the session permits instead.',
+      ],
+    })
+  }
+}
+
+/** A stub r | s | v of the right shape (low s, v = 27) for gas estimation. */
+const stubRsv =
+  '0xfffffffffffffffffffffffffffffff0000000000000000000000000000000007aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1b' as Hex
+
+/**
+ * The dapp's view of the account: a viem `SmartAccount` (EntryPoint v0.7) whose user
+ * operations are signed by the session key alone. Send calls with it through a bundler
+ * (viem's `sendUserOperation`) or a {@link UserOperationSubmitter}; the chain accepts only
+ * calls the session permits, inside its window.
+ *
+ * @example
+ * import { toSessionKeyAccount } from 'session-keys'
+ * const account = await toSessionKeyAccount({ client, session, sessionKey: key.privateKey })
+ */
+export async function toSessionKeyAccount(
+  parameters: ToSessionKeyAccountParameters,
+): Promise<SmartAccount & { session: Session }> {
+  const { client } = parameters
+  const session = assertSession(parameters.session)
+  const signer = toLocalAccount(parameters.sessionKey)
+  if (signer.address !== session.sessionKey) {
+    throw new InvalidParameterError({
+      field: 'sessionKey',
+      value: signer.address,
+      reason: `not the key of this session (${session.sessionKey})`,
+      fix: 'pass the private key generated for this session',
+    })
+  }
+  if (client.chain && client.chain.id !== session.chainId) {
+    throw new InvalidParameterError({
+      field: 'client.chain',
+      value: client.chain.id,
+      reason: `the session was granted on chain ${session.chainId}`,
+      fix: 'use a client connected to the session chain',
+    })
+  }
+  const sign = signer.sign as NonNullable<LocalAccount['sign']>
+  // ERC-7579 convention: the validator is the 20 high bytes of the 24-byte nonce key.
+  const nonceKey = BigInt(session.module) << 32n
+
+  const account = await toSmartAccount({
+    client,
+    entryPoint: { abi: entryPoint07Abi, address: entryPointAddress, version: '0.7' },
+    extend: { session },
+    async getAddress() {
+      return session.account
+    },
+    async encodeCalls(calls) {
+      return encodeExecute(session.account, calls)
+    },
+    async decodeCalls(data) {
+      return decodeExecute(session.account, data)
+    },
+    async getFactoryArgs() {
+      return { factory: undefined, factoryData: undefined }
+    },
+    async getNonce() {
+      return readContract(client, {
+        address: entryPointAddress,
+        abi: entryPoint07Abi,
+        functionName: 'getNonce',
+        args: [session.account, nonceKey],
+      })
+    },
+    async getStubSignature() {
+      return concat([session.sessionKey, session.salt, stubRsv])
+    },
+    async signUserOperation(userOperation) {
+      const userOpHash = getUserOperationHash({
+        userOperation: { ...userOperation, sender: session.account },
+        entryPointAddress,
+        entryPointVersion: '0.7',
+        chainId: userOperation.chainId ?? session.chainId,
+      })
+      // Bound to this operation and this session: keccak256(userOpHash ‖ sessionId).
+      const signature = await sign({ hash: keccak256(concat([userOpHash, session.id])) })
+      return concat([session.sessionKey, session.salt, signature])
+    },
+    async signMessage() {
+      throw new SessionKeyCannotSignMessagesError()
+    },
+    async signTypedData() {
+      throw new SessionKeyCannotSignMessagesError()
+    },
+  })
+  return account as SmartAccount & { session: Session }
+}
+
+function toLocalAccount(key: Hex | LocalAccount): LocalAccount {
+  if (typeof key === 'string') {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) {
+      throw new InvalidParameterError({
+        field: 'sessionKey',
+        reason: 'not a 32-byte private key',
+        fix: 'pass generateSessionKey().privateKey or a viem local account',
+      })
+    }
+    return privateKeyToAccount(key)
+  }
+  if (key?.type !== 'local' || typeof key.sign !== 'function') {
+    throw new InvalidParameterError({
+      field: 'sessionKey',
+      reason: 'not a local account that can sign hashes',
+      fix: 'pass generateSessionKey().privateKey or privateKeyToAccount(key)',
+    })
+  }
+  return key
+}

@@ -1,0 +1,75 @@
+import { type Call, type Client, encodeAbiParameters, encodeFunctionData, getAbiItem } from 'viem'
+import { getChainId, getCode, readContract } from 'viem/actions'
+import { InvalidParameterError } from '../errors/parameter.js'
+import { ContractNotDeployedError } from '../errors/session.js'
+import { sessionAccountAbi, sessionKeyValidatorAbi } from '../generated/abis.js'
+import { assertSession, toSessionConfig } from '../session/encode.js'
+import type { Session } from '../session/types.js'
+
+/** Parameters of {@link getGrantSessionCalls}. */
+export type GetGrantSessionCallsParameters = {
+  /** The session to grant (from {@link defineSession}). */
+  session: Session
+}
+
+const MODULE_TYPE_VALIDATOR = 1n
+const sessionConfigsParameter = getAbiItem({ abi: sessionKeyValidatorAbi, name: 'createSession' }).inputs
+
+/**
+ * The owner's approval (step 4): the calls that create the session, to send in one user
+ * operation signed by the owner. If the module is not installed yet, a single call
+ * installs it and creates the session in the same step.
+ *
+ * @throws {ContractNotDeployedError} when the module is not deployed on the client's chain.
+ * @example
+ * import { getGrantSessionCalls } from 'session-keys'
+ * const calls = await getGrantSessionCalls(client, { session })
+ * await submitter.sendUserOperation({ account: ownerAccount, calls })
+ */
+export async function getGrantSessionCalls(
+  client: Client,
+  parameters: GetGrantSessionCallsParameters,
+): Promise<Call[]> {
+  const session = assertSession(parameters?.session)
+  const chainId = client.chain?.id ?? (await getChainId(client))
+  if (chainId !== session.chainId) {
+    throw new InvalidParameterError({
+      field: 'session.chainId',
+      value: session.chainId,
+      reason: `the client is connected to chain ${chainId}`,
+      fix: 'define the session for the chain the client uses',
+    })
+  }
+  if (!(await getCode(client, { address: session.module }))) {
+    throw new ContractNotDeployedError({ contract: 'SessionKeyValidator', address: session.module, chainId })
+  }
+  const config = toSessionConfig(session)
+  const installed =
+    Boolean(await getCode(client, { address: session.account })) &&
+    (await readContract(client, {
+      address: session.account,
+      abi: sessionAccountAbi,
+      functionName: 'isModuleInstalled',
+      args: [MODULE_TYPE_VALIDATOR, session.module, '0x'],
+    }))
+  if (installed) {
+    return [
+      {
+        to: session.module,
+        data: encodeFunctionData({ abi: sessionKeyValidatorAbi, functionName: 'createSession', args: [config] }),
+      },
+    ]
+  }
+  // onInstall(abi.encode(SessionConfig[])): install and create in one call.
+  const initData = encodeAbiParameters([{ ...sessionConfigsParameter[0], type: 'tuple[]' }], [[config]])
+  return [
+    {
+      to: session.account,
+      data: encodeFunctionData({
+        abi: sessionAccountAbi,
+        functionName: 'installModule',
+        args: [MODULE_TYPE_VALIDATOR, session.module, initData],
+      }),
+    },
+  ]
+}

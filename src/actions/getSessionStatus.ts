@@ -1,0 +1,85 @@
+import type { Address, Client } from 'viem'
+import { getBlock, readContract } from 'viem/actions'
+import { sessionKeyValidatorAbi } from '../generated/abis.js'
+import { assertSession } from '../session/encode.js'
+import type { Session } from '../session/types.js'
+
+/** Where a session stands now. */
+export type SessionStatus = 'active' | 'not-found' | 'revoked' | 'disabled' | 'not-yet-valid' | 'expired'
+
+/** Return type of {@link getSessionStatus}. */
+export type GetSessionStatusReturnType = {
+  status: SessionStatus
+  exists: boolean
+  enabled: boolean
+  revoked: boolean
+  validAfter: number
+  validUntil: number
+  /** The chain's time used for the answer. */
+  now: number
+}
+
+/**
+ * Reads a session's state from chain and says whether it can be used now.
+ *
+ * @example
+ * import { getSessionStatus } from 'session-keys'
+ * const { status } = await getSessionStatus(client, { session }) // 'active'
+ */
+export async function getSessionStatus(
+  client: Client,
+  parameters: { session: Session },
+): Promise<GetSessionStatusReturnType> {
+  const session = assertSession(parameters?.session)
+  const [state, block] = await Promise.all([
+    readContract(client, {
+      address: session.module,
+      abi: sessionKeyValidatorAbi,
+      functionName: 'getSession',
+      args: [session.account, session.id],
+    }),
+    getBlock(client, { blockTag: 'latest' }),
+  ])
+  const [validAfter, validUntil, enabled, exists, revoked] = state
+  const now = Number(block.timestamp)
+  const status: SessionStatus = !exists
+    ? 'not-found'
+    : revoked
+      ? 'revoked'
+      : !enabled
+        ? 'disabled'
+        : now < validAfter
+          ? 'not-yet-valid'
+          : now > validUntil
+            ? 'expired'
+            : 'active'
+  return { status, exists, enabled, revoked, validAfter, validUntil, now }
+}
+
+/** One token limit of a session, read from chain. */
+export type SpendingLimit = { target: Address; limit: bigint; spent: bigint; remaining: bigint }
+
+/**
+ * Reads how much of each token limit of a session is spent (permissions without a token
+ * limit are left out).
+ *
+ * @example
+ * import { getSpendingLimits } from 'session-keys'
+ * const [usdc] = await getSpendingLimits(client, { session })
+ * console.log(usdc.remaining)
+ */
+export async function getSpendingLimits(client: Client, parameters: { session: Session }): Promise<SpendingLimit[]> {
+  const session = assertSession(parameters?.session)
+  const limited = session.permissions.filter((p) => p.tokenLimit !== undefined)
+  return Promise.all(
+    limited.map(async (p) => {
+      const [limit, spent] = await readContract(client, {
+        address: session.module,
+        abi: sessionKeyValidatorAbi,
+        functionName: 'getTokenLimit',
+        args: [session.account, session.id, p.target],
+      })
+      return { target: p.target, limit, spent, remaining: limit - spent }
+    }),
+  )
+}

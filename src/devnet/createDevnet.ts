@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  type Address,
+  type Chain,
+  type Client,
+  createTestClient,
+  custom,
+  type EIP1193Provider,
+  type Hex,
+  type JsonRpcAccount,
+  type PublicActions,
+  publicActions,
+  type TestActions,
+  type Transport,
+  type WalletActions,
+  walletActions,
+} from 'viem'
+import { hardhat } from 'viem/chains'
+import { create2DeployerAddress } from '../constants/addresses.js'
+import { createEntryPointSubmitter } from '../submitter/entryPointSubmitter.js'
+import type { UserOperationSubmitter } from '../submitter/types.js'
+import { type Deployments, deployContracts } from './deployContracts.js'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * Runtime code of the deterministic CREATE2 deployer (Arachnid's, at
+ * 0x4e59b44847b379578588920ca78fbf26c0b4956c on most chains): calldata = salt ‖ initcode.
+ */
+const create2DeployerCode =
+  '0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3' as Hex
+
+/** A client with public, wallet and test actions, on the devnet. */
+export type DevnetClient = Client<Transport, Chain, JsonRpcAccount> & PublicActions & WalletActions & TestActions
+
+/** The embedded local chain with everything deployed. */
+export type Devnet = {
+  chain: Chain
+  /** Sends from a funded, unlocked devnet account. */
+  client: DevnetClient
+  deployments: Deployments
+  /** Submits user operations through `EntryPoint.handleOps` (no bundler needed). */
+  submitter: UserOperationSubmitter
+  /** Moves the chain's clock forward and mines a block. */
+  increaseTime(seconds: number): Promise<void>
+  /** The timestamp of the latest block. */
+  now(): Promise<number>
+  /** Gives `address` some ETH. */
+  fund(address: Address, wei: bigint): Promise<void>
+  /** Saves the chain state; `revert` goes back to it. */
+  snapshot(): Promise<Hex>
+  revert(id: Hex): Promise<void>
+}
+
+/**
+ * Starts the embedded chain (Hardhat's EDR, in this process) with the EntryPoint v0.7 at
+ * its canonical address, the session-key module and the account factory at their
+ * deterministic addresses. One devnet per process.
+ *
+ * @example
+ * import { createDevnet } from 'session-keys/devnet'
+ * const devnet = await createDevnet()
+ */
+export async function createDevnet(): Promise<Devnet> {
+  process.env.HARDHAT_CONFIG ??= join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'hardhat.config.cjs')
+  const hre = require('hardhat') as { network: { provider: EIP1193Provider } }
+  const provider = hre.network.provider
+  const [sender] = (await provider.request({ method: 'eth_accounts' })) as Address[]
+  const chain: Chain = { ...hardhat }
+  const client = createTestClient({ chain, mode: 'hardhat', transport: custom(provider), account: sender })
+    .extend(publicActions)
+    .extend(walletActions) as unknown as DevnetClient
+
+  if (!(await client.getCode({ address: create2DeployerAddress }))) {
+    await client.setCode({ address: create2DeployerAddress, bytecode: create2DeployerCode })
+  }
+  const { deployed: _deployed, ...deployments } = await deployContracts(client)
+
+  return {
+    chain,
+    client,
+    deployments,
+    submitter: createEntryPointSubmitter({ client }),
+    async increaseTime(seconds) {
+      await client.increaseTime({ seconds })
+      await client.mine({ blocks: 1 })
+    },
+    async now() {
+      return Number((await client.getBlock({ blockTag: 'latest' })).timestamp)
+    },
+    async fund(address, wei) {
+      await client.setBalance({ address, value: wei })
+    },
+    snapshot: () => client.snapshot(),
+    async revert(id) {
+      await client.revert({ id })
+    },
+  }
+}

@@ -1,0 +1,3 @@
+export { createDevnet, type Devnet, type DevnetClient } from './createDevnet.js'
+export { type DeployContractsReturnType, type Deployments, deployContracts } from './deployContracts.js'
+export { deployTestTarget, deployTestToken, mintTestToken, testTargetAbi, testTokenAbi } from './testContracts.js'

@@ -1,0 +1,64 @@
+import type { Address, Hex } from 'viem'
+import { testTargetAbi, testTargetBytecode, testTokenAbi, testTokenBytecode } from '../generated/testContracts.js'
+import type { DevnetClient } from './createDevnet.js'
+
+export { testTargetAbi, testTokenAbi }
+
+/**
+ * Deploys an open-mint ERC-20 for tests and the demo.
+ *
+ * @example
+ * import { deployTestToken } from 'session-keys/devnet'
+ * const token = await deployTestToken(devnet.client, { name: 'Test USD', symbol: 'TUSD' })
+ */
+export async function deployTestToken(
+  client: DevnetClient,
+  parameters: { name: string; symbol: string },
+): Promise<Address> {
+  return deploy(client, testTokenAbi, testTokenBytecode, [parameters.name, parameters.symbol])
+}
+
+/**
+ * Mints `amount` of a test token to `to`.
+ *
+ * @example
+ * import { mintTestToken } from 'session-keys/devnet'
+ * await mintTestToken(devnet.client, { token, to: account, amount: 10n ** 21n })
+ */
+export async function mintTestToken(
+  client: DevnetClient,
+  parameters: { token: Address; to: Address; amount: bigint },
+): Promise<void> {
+  const hash = await client.writeContract({
+    address: parameters.token,
+    abi: testTokenAbi,
+    functionName: 'mint',
+    args: [parameters.to, parameters.amount],
+    account: client.account,
+    chain: client.chain,
+  })
+  await client.waitForTransactionReceipt({ hash })
+}
+
+/**
+ * Deploys a contract with a few recording functions (`ping`, `poke`, `fail`), for tests.
+ *
+ * @example
+ * import { deployTestTarget } from 'session-keys/devnet'
+ * const target = await deployTestTarget(devnet.client)
+ */
+export async function deployTestTarget(client: DevnetClient): Promise<Address> {
+  return deploy(client, testTargetAbi, testTargetBytecode, [])
+}
+
+async function deploy(
+  client: DevnetClient,
+  abi: readonly unknown[],
+  bytecode: Hex,
+  args: readonly unknown[],
+): Promise<Address> {
+  const hash = await client.deployContract({ abi, bytecode, args, account: client.account, chain: client.chain })
+  const receipt = await client.waitForTransactionReceipt({ hash })
+  if (!receipt.contractAddress) throw new Error(`deployment failed: ${hash}`)
+  return receipt.contractAddress
+}

@@ -1,0 +1,190 @@
+import { type Address, decodeErrorResult, type Hex } from 'viem'
+import { entryPoint07Abi } from 'viem/account-abstraction'
+import { sessionKeyValidatorAbi } from '../generated/abis.js'
+import type { Session } from '../session/types.js'
+import type { BaseError } from './base.js'
+import {
+  CallNotPermittedError,
+  InvalidSessionSignatureError,
+  SessionDisabledError,
+  SessionExpiredError,
+  SessionNotYetValidError,
+  SessionRevokedError,
+  SpendingLimitExceededError,
+  UserOperationRejectedError,
+} from './session.js'
+
+/** What the EntryPoint said when it refused an operation in validation. */
+export type EntryPointRejection = {
+  /** The EntryPoint's reason string, e.g. `AA23 reverted` or `AA24 signature error`. */
+  reason: string
+  /** The validator's revert data, for `FailedOpWithRevert`. */
+  inner?: Hex | undefined
+}
+
+/**
+ * Turns an EntryPoint rejection into the SDK's typed error, in the session's terms.
+ *
+ * @param context.session The session the operation used, if it was a session-key operation.
+ * @param context.now The chain's time, to tell "expired" from "not yet valid".
+ */
+export function fromEntryPointRejection(
+  rejection: EntryPointRejection,
+  context: { session?: Session | undefined; now?: number | undefined; cause?: unknown } = {},
+): BaseError {
+  const { session, now, cause } = context
+  const { reason, inner } = rejection
+  if (reason.startsWith('AA22') && session) {
+    if (now !== undefined && now < session.validAfter) {
+      return new SessionNotYetValidError({ sessionId: session.id, validAfter: session.validAfter, cause })
+    }
+    return new SessionExpiredError({ sessionId: session.id, validUntil: session.validUntil, cause })
+  }
+  if (reason.startsWith('AA24') && session) return new InvalidSessionSignatureError({ cause })
+  if (inner && inner !== '0x') {
+    const decoded = decodeModuleError(inner, cause)
+    if (decoded) return decoded
+  }
+  return new UserOperationRejectedError({ reason, cause })
+}
+
+function decodeModuleError(data: Hex, cause: unknown): BaseError | undefined {
+  let error: ReturnType<typeof decodeErrorResult<typeof sessionKeyValidatorAbi>>
+  try {
+    error = decodeErrorResult({ abi: sessionKeyValidatorAbi, data })
+  } catch {
+    return undefined
+  }
+  const args = (error.args ?? []) as readonly unknown[]
+  const index = Number(args[0] ?? 0)
+  const target = args[1] as Address | undefined
+  switch (error.errorName) {
+    case 'SessionRevoked':
+      return new SessionRevokedError({ sessionId: args[0] as Hex, cause })
+    case 'SessionDisabled':
+      return new SessionDisabledError({ sessionId: args[0] as Hex, cause })
+    case 'SessionTargetNotAllowed':
+      return new CallNotPermittedError({
+        index,
+        target,
+        rule: 'destination',
+        detail: `${target} is not a destination of the session`,
+        cause,
+      })
+    case 'SessionSelectorNotAllowed': {
+      const selector = args[2] as Hex
+      return new CallNotPermittedError({
+        index,
+        target,
+        selector,
+        rule: 'method',
+        detail: `method ${describeSelector(selector)} is not allowed on ${target}`,
+        cause,
+      })
+    }
+    case 'SessionValueNotAllowed':
+      return new CallNotPermittedError({
+        index,
+        rule: 'value',
+        detail: `it sends ${args[1]} wei of native value, and the session allows none`,
+        cause,
+      })
+    case 'SessionCallDataInvalid':
+      return new CallNotPermittedError({
+        index,
+        target,
+        rule: 'calldata',
+        detail: `its calldata to ${target} does not have the exact ABI shape of its function`,
+        cause,
+      })
+    case 'SessionCalldataMalformed':
+      return new CallNotPermittedError({
+        index: 0,
+        rule: 'calldata',
+        detail: 'the operation is not a canonical execute(bytes32,bytes) call',
+        cause,
+      })
+    case 'SessionExecutionModeNotAllowed':
+      return new CallNotPermittedError({
+        index: 0,
+        rule: 'execution-mode',
+        detail: `execution mode ${args[0]} is not allowed (only single and batch calls)`,
+        cause,
+      })
+    case 'SessionPaymasterNotAllowed':
+      return new CallNotPermittedError({
+        index: 0,
+        rule: 'paymaster',
+        detail: `paymaster ${args[0]} is not allowed by the session`,
+        cause,
+      })
+    case 'SessionLimitExceeded':
+      return new SpendingLimitExceededError({
+        index,
+        target: target as Address,
+        spent: args[2] as bigint,
+        amount: args[3] as bigint,
+        limit: args[4] as bigint,
+        cause,
+      })
+    default:
+      return new UserOperationRejectedError({ reason: `the session module refused it (${error.errorName})`, cause })
+  }
+}
+
+const knownSelectors: Record<string, string> = {
+  '0xa9059cbb': 'transfer(address,uint256)',
+  '0x095ea7b3': 'approve(address,uint256)',
+  '0x23b872dd': 'transferFrom(address,address,uint256)',
+  '0x39509351': 'increaseAllowance(address,uint256)',
+}
+
+function describeSelector(selector: Hex): string {
+  const name = knownSelectors[selector.toLowerCase()]
+  return name ? `${name} (${selector})` : selector
+}
+
+/**
+ * Finds an EntryPoint `FailedOp` / `FailedOpWithRevert` inside an error from a node, if
+ * there is one: decoded by viem already, or as raw revert data anywhere in the cause chain
+ * (nodes differ in where they put it).
+ */
+export function findEntryPointRejection(error: unknown): EntryPointRejection | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    const data = (e as { data?: unknown }).data
+    if (isDecoded(data)) return fromDecoded(data.errorName, data.args)
+    for (const candidate of revertDataCandidates(e)) {
+      try {
+        const decoded = decodeErrorResult({ abi: entryPoint07Abi, data: candidate })
+        if (decoded.errorName === 'FailedOp' || decoded.errorName === 'FailedOpWithRevert') {
+          return fromDecoded(decoded.errorName, decoded.args as readonly unknown[])
+        }
+      } catch {
+        // not an EntryPoint error; keep looking
+      }
+    }
+  }
+  return undefined
+}
+
+function isDecoded(data: unknown): data is { errorName: string; args: readonly unknown[] } {
+  const name = (data as { errorName?: unknown } | undefined)?.errorName
+  return name === 'FailedOp' || name === 'FailedOpWithRevert'
+}
+
+function fromDecoded(errorName: string, args: readonly unknown[]): EntryPointRejection {
+  return { reason: String(args[1]), inner: errorName === 'FailedOpWithRevert' ? (args[2] as Hex) : undefined }
+}
+
+function revertDataCandidates(e: unknown): Hex[] {
+  const found: Hex[] = []
+  const data = (e as { data?: unknown }).data
+  if (typeof data === 'string' && /^0x[0-9a-fA-F]{8,}$/.test(data)) found.push(data as Hex)
+  const nested = (data as { data?: unknown } | undefined)?.data
+  if (typeof nested === 'string' && /^0x[0-9a-fA-F]{8,}$/.test(nested)) found.push(nested as Hex)
+  for (const text of [(e as { details?: unknown }).details, (e as { message?: unknown }).message]) {
+    if (typeof text !== 'string') continue
+    for (const match of text.matchAll(/return data: (0x[0-9a-fA-F]{8,})/g)) found.push(match[1] as Hex)
+  }
+  return found
+}

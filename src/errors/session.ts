@@ -1,0 +1,224 @@
+import type { Address, Hex } from 'viem'
+import { BaseError } from './base.js'
+
+const formatTime = (seconds: number | bigint): string =>
+  `${new Date(Number(seconds) * 1000).toISOString().replace('.000Z', 'Z')} (${seconds})`
+
+/** The session's window is over: the EntryPoint refuses operations after `validUntil`. */
+export class SessionExpiredError extends BaseError {
+  override name = 'SessionExpiredError'
+  readonly sessionId: Hex
+  readonly validUntil: number
+
+  constructor({ sessionId, validUntil, cause }: { sessionId: Hex; validUntil: number; cause?: unknown }) {
+    super(`Session ${short(sessionId)} expired at ${formatTime(validUntil)}.`, {
+      metaMessages: ['Ask the owner to grant a new session.'],
+      cause,
+    })
+    this.sessionId = sessionId
+    this.validUntil = validUntil
+  }
+}
+
+/** The session's window has not started yet. */
+export class SessionNotYetValidError extends BaseError {
+  override name = 'SessionNotYetValidError'
+  readonly sessionId: Hex
+  readonly validAfter: number
+
+  constructor({ sessionId, validAfter, cause }: { sessionId: Hex; validAfter: number; cause?: unknown }) {
+    super(`Session ${short(sessionId)} is not valid before ${formatTime(validAfter)}.`, {
+      metaMessages: ['Wait until the session starts.'],
+      cause,
+    })
+    this.sessionId = sessionId
+    this.validAfter = validAfter
+  }
+}
+
+/** The session was revoked (by id, by revoke-all, or by uninstalling the module). */
+export class SessionRevokedError extends BaseError {
+  override name = 'SessionRevokedError'
+  readonly sessionId: Hex
+
+  constructor({ sessionId, cause }: { sessionId: Hex; cause?: unknown }) {
+    super(`Session ${short(sessionId)} was revoked by the account owner.`, {
+      metaMessages: ['A revoked session can never be used again; ask the owner for a new one.'],
+      cause,
+    })
+    this.sessionId = sessionId
+  }
+}
+
+/** The session exists but the owner has not enabled it (or disabled it). */
+export class SessionDisabledError extends BaseError {
+  override name = 'SessionDisabledError'
+  readonly sessionId: Hex
+
+  constructor({ sessionId, cause }: { sessionId: Hex; cause?: unknown }) {
+    super(`Session ${short(sessionId)} is disabled.`, {
+      metaMessages: ['The owner can enable it with setSessionEnabled({ enabled: true }).'],
+      cause,
+    })
+    this.sessionId = sessionId
+  }
+}
+
+/** No session with this id exists on this account (never granted, or wrong account/chain). */
+export class SessionNotFoundError extends BaseError {
+  override name = 'SessionNotFoundError'
+  readonly sessionId: Hex
+  readonly account: Address
+
+  constructor({ sessionId, account, cause }: { sessionId: Hex; account: Address; cause?: unknown }) {
+    super(`Session ${short(sessionId)} does not exist on account ${account}.`, {
+      metaMessages: ['Grant the session first (grantSession), on this account and chain.'],
+      cause,
+    })
+    this.sessionId = sessionId
+    this.account = account
+  }
+}
+
+/** The rule a call broke. */
+export type CallRule =
+  | 'destination'
+  | 'method'
+  | 'value'
+  | 'calldata'
+  | 'execution-mode'
+  | 'paymaster'
+  | 'forbidden-destination'
+
+/** A call of the operation is outside the session's permissions. */
+export class CallNotPermittedError extends BaseError {
+  override name = 'CallNotPermittedError'
+  readonly index: number
+  readonly target: Address | undefined
+  readonly selector: Hex | undefined
+  readonly rule: CallRule
+
+  constructor({
+    index,
+    target,
+    selector,
+    rule,
+    detail,
+    cause,
+  }: {
+    index: number
+    target?: Address | undefined
+    selector?: Hex | undefined
+    rule: CallRule
+    detail: string
+    cause?: unknown
+  }) {
+    super(`Call ${index} is not permitted by the session: ${detail}.`, {
+      metaMessages: [
+        `Rule broken: ${rule}.`,
+        'Send only calls the session grants, or ask the owner for a wider session.',
+      ],
+      cause,
+    })
+    this.index = index
+    this.target = target
+    this.selector = selector
+    this.rule = rule
+  }
+}
+
+/** A call would bring the session's cumulative token amount over its limit. */
+export class SpendingLimitExceededError extends BaseError {
+  override name = 'SpendingLimitExceededError'
+  readonly index: number
+  readonly target: Address
+  readonly spent: bigint
+  readonly amount: bigint
+  readonly limit: bigint
+
+  constructor({
+    index,
+    target,
+    spent,
+    amount,
+    limit,
+    cause,
+  }: { index: number; target: Address; spent: bigint; amount: bigint; limit: bigint; cause?: unknown }) {
+    super(
+      `Call ${index}: amount ${amount} would bring the total spent on ${target} to ${spent + amount}, over the limit of ${limit}.`,
+      { metaMessages: [`Already spent: ${spent}. Left: ${limit - spent}.`], cause },
+    )
+    this.index = index
+    this.target = target
+    this.spent = spent
+    this.amount = amount
+    this.limit = limit
+  }
+}
+
+/** The operation's signature is not the session key's (or names no session on this account). */
+export class InvalidSessionSignatureError extends BaseError {
+  override name = 'InvalidSessionSignatureError'
+
+  constructor({ cause }: { cause?: unknown } = {}) {
+    super('The EntryPoint rejected the signature: it is not the session key of a session of this account.', {
+      metaMessages: [
+        'Sign with the private key of the session that was granted, on the same account, chain and EntryPoint.',
+      ],
+      cause,
+    })
+  }
+}
+
+/** The EntryPoint refused the operation for a reason the SDK has no specific error for. */
+export class UserOperationRejectedError extends BaseError {
+  override name = 'UserOperationRejectedError'
+  readonly reason: string
+
+  constructor({ reason, cause }: { reason: string; cause?: unknown }) {
+    super(`The EntryPoint rejected the user operation: ${reason}.`, { cause })
+    this.reason = reason
+  }
+}
+
+/** The operation was included but its execution reverted (its validation passed). */
+export class UserOperationFailedError extends BaseError {
+  override name = 'UserOperationFailedError'
+  readonly userOpHash: Hex
+  readonly transactionHash: Hex
+  readonly revertData: Hex | undefined
+
+  constructor({
+    userOpHash,
+    transactionHash,
+    revertData,
+  }: { userOpHash: Hex; transactionHash: Hex; revertData?: Hex | undefined }) {
+    super(`User operation ${short(userOpHash)} was included but its calls reverted.`, {
+      metaMessages: [`Transaction: ${transactionHash}`, ...(revertData ? [`Revert data: ${revertData}`] : [])],
+    })
+    this.userOpHash = userOpHash
+    this.transactionHash = transactionHash
+    this.revertData = revertData
+  }
+}
+
+/** A contract the SDK needs has no code at its address on this chain. */
+export class ContractNotDeployedError extends BaseError {
+  override name = 'ContractNotDeployedError'
+  readonly contract: string
+  readonly address: Address
+  readonly chainId: number
+
+  constructor({ contract, address, chainId }: { contract: string; address: Address; chainId: number }) {
+    super(`${contract} is not deployed at ${address} on chain ${chainId}.`, {
+      metaMessages: ['Deploy the contracts to this chain first, or connect to the chain where they are.'],
+    })
+    this.contract = contract
+    this.address = address
+    this.chainId = chainId
+  }
+}
+
+function short(hex: Hex): string {
+  return `${hex.slice(0, 10)}…${hex.slice(-4)}`
+}

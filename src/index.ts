@@ -1,0 +1,77 @@
+// session-keys: session keys for ERC-4337 smart accounts (ERC-7579 validator + viem SDK).
+// The one entry of the SDK; the embedded chain lives apart in `session-keys/devnet`.
+
+export { decodeExecute, encodeExecute, modeBatch, modeSingle } from './account/execution.js'
+export { type ToOwnerAccountParameters, toOwnerAccount } from './account/toOwnerAccount.js'
+export {
+  SessionKeyCannotSignMessagesError,
+  type ToSessionKeyAccountParameters,
+  toSessionKeyAccount,
+} from './account/toSessionKeyAccount.js'
+export { type GetGrantSessionCallsParameters, getGrantSessionCalls } from './actions/getGrantSessionCalls.js'
+export {
+  getRevokeAllSessionsCalls,
+  getRevokeSessionCalls,
+  getSetSessionEnabledCalls,
+} from './actions/getManageSessionCalls.js'
+export {
+  type GetSessionStatusReturnType,
+  getSessionStatus,
+  getSpendingLimits,
+  type SessionStatus,
+  type SpendingLimit,
+} from './actions/getSessionStatus.js'
+export {
+  create2DeployerAddress,
+  entryPointAddress,
+  sessionAccountFactoryAddress,
+  sessionKeyValidatorAddress,
+} from './constants/addresses.js'
+export { BaseError, type BaseErrorParameters } from './errors/base.js'
+export { type EntryPointRejection, findEntryPointRejection, fromEntryPointRejection } from './errors/fromEntryPoint.js'
+export { InvalidParameterError, type InvalidParameterErrorParameters } from './errors/parameter.js'
+export {
+  CallNotPermittedError,
+  type CallRule,
+  ContractNotDeployedError,
+  InvalidSessionSignatureError,
+  SessionDisabledError,
+  SessionExpiredError,
+  SessionNotFoundError,
+  SessionNotYetValidError,
+  SessionRevokedError,
+  SpendingLimitExceededError,
+  UserOperationFailedError,
+  UserOperationRejectedError,
+} from './errors/session.js'
+export { sessionAccountAbi, sessionAccountFactoryAbi, sessionKeyValidatorAbi } from './generated/abis.js'
+export {
+  type DefineSessionParameters,
+  defineSession,
+  getSessionId,
+  maxPermissionsPerSession,
+} from './session/defineSession.js'
+export { assertSession, type SessionConfigStruct, toSessionConfig } from './session/encode.js'
+export { generateSessionKey, type SessionKey } from './session/generateSessionKey.js'
+export {
+  maxSelectorsPerPermission,
+  type PermissionFromAbiParameters,
+  parseSelector,
+  permissionFromAbi,
+  toPermission,
+} from './session/permissions.js'
+export type {
+  Permission,
+  PermissionInput,
+  SeedPermission,
+  Session,
+  SessionValidity,
+  Timestamp,
+} from './session/types.js'
+export { maxTokenLimit } from './session/validate.js'
+export {
+  type CreateEntryPointSubmitterParameters,
+  createEntryPointSubmitter,
+  type SubmitterGasLimits,
+} from './submitter/entryPointSubmitter.js'
+export type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './submitter/types.js'

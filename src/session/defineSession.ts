@@ -1,0 +1,177 @@
+import { type Address, encodeAbiParameters, type Hex, keccak256, toHex } from 'viem'
+import { sessionKeyValidatorAddress } from '../constants/addresses.js'
+import { InvalidParameterError } from '../errors/parameter.js'
+import { toPermission } from './permissions.js'
+import type { Permission, PermissionInput, Session, SessionValidity } from './types.js'
+import { nowSeconds, parseAddress, parseBytes32, parseTimestamp } from './validate.js'
+
+/** At most this many destinations per session (keeps the grant's gas bounded). */
+export const maxPermissionsPerSession = 16
+
+/** Parameters of {@link defineSession}. */
+export type DefineSessionParameters = {
+  /** The smart account the session acts for. */
+  account: Address
+  /** The chain id the session is for. */
+  chainId: number
+  /** The session key's address (from {@link generateSessionKey}). */
+  sessionKey: Address
+  /** What the session may call: one entry per destination contract. */
+  permissions: readonly PermissionInput[]
+  /** When it starts and ends, and whether it is enabled at once. */
+  validity: SessionValidity
+  /** Makes the id unique; random by default. */
+  salt?: Hex | undefined
+  /** The validator module; the canonical deployment by default. */
+  module?: Address | undefined
+  /** "Now" in seconds, to check the end is in the future; the machine clock by default. */
+  now?: number | undefined
+}
+
+/**
+ * Describes a session (steps 2 and 3 of the flow) and checks every field. Nothing is sent:
+ * pass the result to {@link getGrantSessionCalls} for the owner to approve.
+ *
+ * @throws {InvalidParameterError} naming the bad field.
+ * @example
+ * import { defineSession, generateSessionKey } from 'session-keys'
+ * const key = generateSessionKey()
+ * const session = defineSession({
+ *   account, chainId: 1, sessionKey: key.address,
+ *   permissions: [{ whitelistDestination: usdc, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: 1000n * 10n ** 6n }],
+ *   validity: { endTimestamp: Math.floor(Date.now() / 1000) + 3600 },
+ * })
+ */
+export function defineSession(parameters: DefineSessionParameters): Session {
+  if (typeof parameters !== 'object' || parameters === null) {
+    throw new InvalidParameterError({ field: 'parameters', value: parameters, reason: 'not an object' })
+  }
+  const account = parseAddress(parameters.account, 'account')
+  const chainId = parameters.chainId
+  if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId) || chainId <= 0) {
+    throw new InvalidParameterError({ field: 'chainId', value: chainId, reason: 'not a positive integer' })
+  }
+  const sessionKey = parseAddress(parameters.sessionKey, 'sessionKey')
+  if (BigInt(sessionKey) === 0n) {
+    throw new InvalidParameterError({
+      field: 'sessionKey',
+      reason: 'the zero address',
+      fix: 'use generateSessionKey()',
+    })
+  }
+  if (sessionKey === account) {
+    throw new InvalidParameterError({
+      field: 'sessionKey',
+      reason: 'the account itself',
+      fix: 'use a fresh key from generateSessionKey()',
+    })
+  }
+  const module = parseAddress(parameters.module ?? sessionKeyValidatorAddress, 'module')
+  const salt = parameters.salt === undefined ? randomSalt() : parseBytes32(parameters.salt, 'salt')
+
+  const { validity } = parameters
+  if (typeof validity !== 'object' || validity === null) {
+    throw new InvalidParameterError({
+      field: 'validity',
+      value: validity,
+      reason: 'missing',
+      fix: 'give { startTimestamp?, endTimestamp, enable? }',
+    })
+  }
+  const now = parameters.now ?? nowSeconds()
+  const validAfter =
+    validity.startTimestamp === undefined ? now : parseTimestamp(validity.startTimestamp, 'validity.startTimestamp')
+  if (validity.endTimestamp === undefined) {
+    throw new InvalidParameterError({
+      field: 'validity.endTimestamp',
+      reason: 'missing',
+      fix: 'every session ends: give its end time in seconds or as a Date',
+    })
+  }
+  const validUntil = parseTimestamp(validity.endTimestamp, 'validity.endTimestamp')
+  if (validUntil <= validAfter) {
+    throw new InvalidParameterError({
+      field: 'validity.endTimestamp',
+      value: validity.endTimestamp,
+      reason: `the end (${validUntil}) is not after the start (${validAfter})`,
+      fix: 'give an end later than the start',
+    })
+  }
+  if (validUntil <= now) {
+    throw new InvalidParameterError({
+      field: 'validity.endTimestamp',
+      value: validity.endTimestamp,
+      reason: `the end (${validUntil}) is in the past (now is ${now})`,
+      fix: 'give an end in the future',
+    })
+  }
+  if (validity.enable !== undefined && typeof validity.enable !== 'boolean') {
+    throw new InvalidParameterError({ field: 'validity.enable', value: validity.enable, reason: 'not a boolean' })
+  }
+
+  const inputs = parameters.permissions
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw new InvalidParameterError({
+      field: 'permissions',
+      value: inputs,
+      reason: 'no permission given',
+      fix: 'list at least one { whitelistDestination, whitelistMethods }',
+    })
+  }
+  if (inputs.length > maxPermissionsPerSession) {
+    throw new InvalidParameterError({
+      field: 'permissions',
+      reason: `more than ${maxPermissionsPerSession} destinations`,
+      fix: 'split them across sessions',
+    })
+  }
+  const permissions: Permission[] = inputs.map((input, i) => toPermission(input, `permissions[${i}]`))
+  permissions.forEach((permission, i) => {
+    const field = `permissions[${i}]`
+    if (permission.target === account || permission.target === module || BigInt(permission.target) === 0n) {
+      throw new InvalidParameterError({
+        field: `${field}.target`,
+        value: permission.target,
+        reason: 'a session may never call the account itself, the session module or the zero address',
+        fix: 'remove this destination; the owner manages the account directly',
+      })
+    }
+    const first = permissions.findIndex((p) => p.target === permission.target)
+    if (first !== i) {
+      throw new InvalidParameterError({
+        field: `${field}.target`,
+        value: permission.target,
+        reason: `the same destination as permissions[${first}]`,
+        fix: 'merge the two into one permission',
+      })
+    }
+  })
+
+  return {
+    account,
+    chainId,
+    module,
+    sessionKey,
+    salt,
+    id: getSessionId(sessionKey, salt),
+    validAfter,
+    validUntil,
+    enabled: validity.enable ?? true,
+    permissions,
+  }
+}
+
+/**
+ * The on-chain id of the session of `sessionKey` created with `salt`.
+ *
+ * @example
+ * import { getSessionId } from 'session-keys'
+ * const id = getSessionId(session.sessionKey, session.salt)
+ */
+export function getSessionId(sessionKey: Address, salt: Hex): Hex {
+  return keccak256(encodeAbiParameters([{ type: 'address' }, { type: 'bytes32' }], [sessionKey, salt]))
+}
+
+function randomSalt(): Hex {
+  return toHex(crypto.getRandomValues(new Uint8Array(32)))
+}

@@ -1,0 +1,170 @@
+import { type Abi, type AbiFunction, type Address, type ContractFunctionName, type Hex, toFunctionSelector } from 'viem'
+import { InvalidParameterError } from '../errors/parameter.js'
+import type { Permission, PermissionInput, SeedPermission } from './types.js'
+import { parseAddress, parseAmount } from './validate.js'
+
+/** At most this many selectors per permission (keeps the grant's gas bounded). */
+export const maxSelectorsPerPermission = 32
+
+/**
+ * A function selector from a selector (`0xa9059cbb`) or a signature
+ * (`transfer(address,uint256)` or `function transfer(address to, uint256 amount)`).
+ *
+ * @example
+ * import { parseSelector } from 'session-keys'
+ * parseSelector('transfer(address,uint256)', 'method') // '0xa9059cbb'
+ */
+export function parseSelector(method: unknown, field: string): Hex {
+  if (typeof method !== 'string' || method.trim() === '') {
+    throw new InvalidParameterError({
+      field,
+      value: method,
+      reason: 'not a method',
+      fix: 'give a selector like 0xa9059cbb or a signature like transfer(address,uint256)',
+    })
+  }
+  const text = method.trim()
+  if (/^0x[0-9a-fA-F]{8}$/.test(text)) return text.toLowerCase() as Hex
+  if (text.startsWith('0x')) {
+    throw new InvalidParameterError({
+      field,
+      value: method,
+      reason: 'a selector is exactly 4 bytes (0x and 8 hex digits)',
+      fix: 'give a selector like 0xa9059cbb, or the function signature',
+    })
+  }
+  if (!/^(function\s+)?[A-Za-z_$][A-Za-z0-9_$]*\s*\(.*\)/.test(text)) {
+    throw new InvalidParameterError({
+      field,
+      value: method,
+      reason: 'not a selector or function signature',
+      fix: 'give a signature with its argument types, like transfer(address,uint256); a bare name needs permissionFromAbi',
+    })
+  }
+  try {
+    return toFunctionSelector(text.startsWith('function') ? text : `function ${text}`)
+  } catch (cause) {
+    throw new InvalidParameterError({
+      field,
+      value: method,
+      reason: 'the function signature does not parse',
+      fix: 'check the argument types, e.g. transfer(address,uint256)',
+      cause,
+    })
+  }
+}
+
+/**
+ * Normalises a permission given in the seed's words (`whitelistDestination`,
+ * `whitelistMethods`, `tokenAmount`) or in the SDK's (`target`, `selectors`, `tokenLimit`).
+ * Throws {@link InvalidParameterError} naming the bad field.
+ *
+ * @example
+ * import { toPermission } from 'session-keys'
+ * const permission = toPermission({
+ *   whitelistDestination: token,
+ *   whitelistMethods: ['transfer(address,uint256)'],
+ *   tokenAmount: 1000n * 10n ** 18n,
+ * })
+ */
+export function toPermission(input: PermissionInput, field = 'permission'): Permission {
+  if (typeof input !== 'object' || input === null) {
+    throw new InvalidParameterError({
+      field,
+      value: input,
+      reason: 'not a permission object',
+      fix: 'give { whitelistDestination, whitelistMethods, tokenAmount? }',
+    })
+  }
+  const seed = 'whitelistDestination' in input || 'whitelistMethods' in input
+  const names = seed
+    ? { target: 'whitelistDestination', selectors: 'whitelistMethods', limit: 'tokenAmount' }
+    : { target: 'target', selectors: 'selectors', limit: 'tokenLimit' }
+  const raw = input as Record<string, unknown>
+  const target = parseAddress(raw[names.target], `${field}.${names.target}`)
+  const methods = raw[names.selectors]
+  if (!Array.isArray(methods) || methods.length === 0) {
+    throw new InvalidParameterError({
+      field: `${field}.${names.selectors}`,
+      value: methods,
+      reason: 'no method listed',
+      fix: 'list at least one method the session may call, e.g. ["transfer(address,uint256)"]',
+    })
+  }
+  if (methods.length > maxSelectorsPerPermission) {
+    throw new InvalidParameterError({
+      field: `${field}.${names.selectors}`,
+      reason: `more than ${maxSelectorsPerPermission} methods`,
+      fix: 'split the destination across sessions, or grant fewer methods',
+    })
+  }
+  const selectors: Hex[] = []
+  methods.forEach((method, i) => {
+    const selector = parseSelector(method, `${field}.${names.selectors}[${i}]`)
+    if (!selectors.includes(selector)) selectors.push(selector)
+  })
+  const limit = raw[names.limit]
+  const tokenLimit = limit === undefined ? undefined : parseAmount(limit, `${field}.${names.limit}`)
+  return { target, selectors, ...(tokenLimit === undefined ? {} : { tokenLimit }) }
+}
+
+/** Parameters of {@link permissionFromAbi}. */
+export type PermissionFromAbiParameters<abi extends Abi | readonly unknown[]> = {
+  /** The contract the session may call. */
+  target: Address
+  /** The contract's ABI (`as const` for autocompletion of function names). */
+  abi: abi
+  /** Names of the functions the session may call. All overloads of a name are allowed. */
+  functions: readonly (abi extends Abi ? ContractFunctionName<abi, 'nonpayable' | 'payable'> : string)[]
+  /** Cumulative token amount in base units (see {@link Permission}). */
+  tokenAmount?: bigint | number | string | undefined
+}
+
+/**
+ * Builds a permission from a contract's ABI and function names, checked against the ABI.
+ *
+ * @example
+ * import { erc20Abi } from 'viem'
+ * import { permissionFromAbi } from 'session-keys'
+ * const permission = permissionFromAbi({ target: usdc, abi: erc20Abi, functions: ['transfer'], tokenAmount: 10n ** 9n })
+ */
+export function permissionFromAbi<const abi extends Abi | readonly unknown[]>(
+  parameters: PermissionFromAbiParameters<abi>,
+): Permission {
+  const { target, abi, functions, tokenAmount } = parameters
+  if (!Array.isArray(abi)) {
+    throw new InvalidParameterError({
+      field: 'abi',
+      value: abi,
+      reason: 'not an ABI array',
+      fix: 'pass the contract ABI',
+    })
+  }
+  if (!Array.isArray(functions) || functions.length === 0) {
+    throw new InvalidParameterError({
+      field: 'functions',
+      value: functions,
+      reason: 'no function listed',
+      fix: 'list at least one function name from the ABI',
+    })
+  }
+  const abiFunctions = (abi as readonly { type?: string; name?: string }[]).filter(
+    (item): item is AbiFunction => item?.type === 'function',
+  )
+  const signatures: string[] = []
+  functions.forEach((name, i) => {
+    const matches = abiFunctions.filter((f) => f.name === name)
+    if (matches.length === 0) {
+      const known = [...new Set(abiFunctions.map((f) => f.name))].join(', ')
+      throw new InvalidParameterError({
+        field: `functions[${i}]`,
+        value: name,
+        reason: 'no function of that name in the ABI',
+        fix: `use one of: ${known || '(the ABI has no functions)'}`,
+      })
+    }
+    for (const f of matches) signatures.push(toFunctionSelector(f))
+  })
+  const seed: SeedPermission = { whitelistDestination: target, whitelistMethods: signatures, tokenAmount }
+  return toPermission(seed, 'permission')
+}

@@ -1,0 +1,151 @@
+import { type Account, type Address, type Chain, type Client, type Hex, parseEventLogs, type Transport } from 'viem'
+import {
+  entryPoint07Abi,
+  getUserOperationHash,
+  toPackedUserOperation,
+  type UserOperation,
+} from 'viem/account-abstraction'
+import { getBlock, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
+import { entryPointAddress } from '../constants/addresses.js'
+import { findEntryPointRejection, fromEntryPointRejection } from '../errors/fromEntryPoint.js'
+import { InvalidParameterError } from '../errors/parameter.js'
+import { UserOperationFailedError, UserOperationRejectedError } from '../errors/session.js'
+import type { Session } from '../session/types.js'
+import { parseAddress } from '../session/validate.js'
+import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
+
+/** Gas limits the submitter signs into each operation (no bundler estimates them here). */
+export type SubmitterGasLimits = {
+  verificationGasLimit: bigint
+  callGasLimit: bigint
+  preVerificationGas: bigint
+}
+
+/** Parameters of {@link createEntryPointSubmitter}. */
+export type CreateEntryPointSubmitterParameters = {
+  /** A wallet client whose account pays for the `handleOps` transactions. */
+  client: Client<Transport, Chain, Account>
+  /** Receives the operations' fees; the client's account by default. */
+  beneficiary?: Address | undefined
+  /** Limits signed into each operation; generous defaults (unused gas is refunded). */
+  gas?: Partial<SubmitterGasLimits> | undefined
+}
+
+const defaultGas: SubmitterGasLimits = {
+  verificationGasLimit: 600_000n,
+  callGasLimit: 1_000_000n,
+  preVerificationGas: 60_000n,
+}
+
+/**
+ * A {@link UserOperationSubmitter} that bundles by itself: it signs each operation with the
+ * account, checks it with a simulated `EntryPoint.handleOps`, then sends the transaction
+ * from the client's account. Used by the embedded devnet; in production use a bundler.
+ *
+ * @example
+ * import { createEntryPointSubmitter } from 'session-keys'
+ * const submitter = createEntryPointSubmitter({ client: walletClient })
+ * const outcome = await submitter.sendUserOperation({ account, calls: [{ to, data }] })
+ */
+export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterParameters): UserOperationSubmitter {
+  const { client } = parameters
+  if (!client?.account) {
+    throw new InvalidParameterError({
+      field: 'client.account',
+      reason: 'the client has no account to send handleOps from',
+      fix: 'create the wallet client with an account',
+    })
+  }
+  const beneficiary = parseAddress(parameters.beneficiary ?? client.account.address, 'beneficiary')
+  const gas = { ...defaultGas, ...parameters.gas }
+
+  return {
+    async sendUserOperation({ account, calls }: SendCallsParameters): Promise<UserOperationOutcome> {
+      if (!Array.isArray(calls) || calls.length === 0) {
+        throw new InvalidParameterError({
+          field: 'calls',
+          value: calls,
+          reason: 'no call given',
+          fix: 'give at least one call',
+        })
+      }
+      calls.forEach((call, i) => {
+        parseAddress(call?.to, `calls[${i}].to`)
+      })
+      const [callData, nonce, factoryArgs, block] = await Promise.all([
+        account.encodeCalls(calls),
+        account.getNonce(),
+        account.getFactoryArgs(),
+        getBlock(client, { blockTag: 'pending' }),
+      ])
+      const baseFee = block.baseFeePerGas ?? 0n
+      const maxPriorityFeePerGas = 1_000_000_000n
+      const userOperation: UserOperation<'0.7'> = {
+        sender: account.address,
+        nonce,
+        callData,
+        ...(factoryArgs.factory ? { factory: factoryArgs.factory, factoryData: factoryArgs.factoryData } : {}),
+        callGasLimit: gas.callGasLimit,
+        verificationGasLimit: factoryArgs.factory ? gas.verificationGasLimit + 500_000n : gas.verificationGasLimit,
+        preVerificationGas: gas.preVerificationGas,
+        maxFeePerGas: baseFee * 2n + maxPriorityFeePerGas,
+        maxPriorityFeePerGas,
+        signature: '0x',
+      }
+      userOperation.signature = await account.signUserOperation(userOperation)
+      const userOpHash = getUserOperationHash({
+        userOperation,
+        entryPointAddress,
+        entryPointVersion: '0.7',
+        chainId: client.chain.id,
+      })
+      const request = {
+        address: entryPointAddress,
+        abi: entryPoint07Abi,
+        functionName: 'handleOps',
+        args: [[toPackedUserOperation(userOperation)], beneficiary],
+        account: client.account,
+        chain: client.chain,
+      } as const
+      const session = (account as { session?: Session }).session
+
+      let transactionHash: Hex
+      try {
+        await simulateContract(client, { ...request, blockTag: 'pending' })
+        transactionHash = await writeContract(client, request)
+      } catch (error) {
+        const rejection = findEntryPointRejection(error)
+        if (!rejection) throw error
+        throw fromEntryPointRejection(rejection, { session, now: Number(block.timestamp), cause: error })
+      }
+      const receipt = await waitForTransactionReceipt(client, { hash: transactionHash })
+      if (receipt.status !== 'success') {
+        throw new UserOperationRejectedError({ reason: `handleOps transaction ${transactionHash} reverted` })
+      }
+      const events = parseEventLogs({ abi: entryPoint07Abi, logs: receipt.logs })
+      const event = events.find((e) => e.eventName === 'UserOperationEvent' && e.args.userOpHash === userOpHash)
+      if (event?.eventName !== 'UserOperationEvent') {
+        throw new UserOperationRejectedError({
+          reason: `no UserOperationEvent for ${userOpHash} in ${transactionHash}`,
+        })
+      }
+      if (!event.args.success) {
+        const revert = events.find((e) => e.eventName === 'UserOperationRevertReason')
+        throw new UserOperationFailedError({
+          userOpHash,
+          transactionHash,
+          revertData: revert?.eventName === 'UserOperationRevertReason' ? (revert.args.revertReason as Hex) : undefined,
+        })
+      }
+      return {
+        userOpHash,
+        transactionHash,
+        blockNumber: receipt.blockNumber,
+        success: true,
+        actualGasUsed: event.args.actualGasUsed,
+        actualGasCost: event.args.actualGasCost,
+        transactionGasUsed: receipt.gasUsed,
+      }
+    },
+  }
+}
