@@ -72,6 +72,8 @@ export { maxTokenLimit } from './session/validate.js'
 export {
   type CreateEntryPointSubmitterParameters,
   createEntryPointSubmitter,
+  handleUserOperation,
+  prepareUserOperation07,
   type SubmitterGasLimits,
 } from './submitter/entryPointSubmitter.js'
 export type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './submitter/types.js'

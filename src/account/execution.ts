@@ -31,17 +31,19 @@ const executionsParameter = [
 /**
  * Encodes calls as the account's ERC-7579 `execute(mode, executionCalldata)`: one call in
  * single mode, several in batch mode, always in the canonical ABI form the module accepts.
- * A lone call from the account to itself (install a module, for instance) is sent as the
- * account's own function, which the EntryPoint may call directly.
+ * With `direct`, a lone call from the account to itself (install a module, for instance)
+ * is sent as the account's own function, which the EntryPoint may call directly (owner only:
+ * the session module accepts nothing but `execute`).
  *
  * @example
  * import { encodeExecute } from 'session-keys'
  * const callData = encodeExecute(account, [{ to: token, data }])
  */
-export function encodeExecute(account: Address, calls: readonly Call[]): Hex {
+export function encodeExecute(account: Address, calls: readonly Call[], options: { direct?: boolean } = {}): Hex {
   if (calls.length === 1) {
     const [call] = calls
-    if (call.to.toLowerCase() === account.toLowerCase() && !call.value && call.data && call.data !== '0x') {
+    const toSelf = call.to.toLowerCase() === account.toLowerCase()
+    if (options.direct && toSelf && !call.value && call.data && call.data !== '0x') {
       return call.data
     }
     const single = encodePacked(['address', 'uint256', 'bytes'], [call.to, call.value ?? 0n, call.data ?? '0x'])

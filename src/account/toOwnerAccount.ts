@@ -78,7 +78,7 @@ export async function toOwnerAccount(parameters: ToOwnerAccountParameters): Prom
       return address
     },
     async encodeCalls(calls) {
-      return encodeExecute(address, calls)
+      return encodeExecute(address, calls, { direct: true })
     },
     async decodeCalls(data) {
       return decodeExecute(address, data)

@@ -69,7 +69,15 @@ export async function createDevnet(): Promise<Devnet> {
   const provider = hre.network.provider
   const [sender] = (await provider.request({ method: 'eth_accounts' })) as Address[]
   const chain: Chain = { ...hardhat }
-  const client = createTestClient({ chain, mode: 'hardhat', transport: custom(provider), account: sender })
+  const client = createTestClient({
+    chain,
+    mode: 'hardhat',
+    // In-process: a failed request is an answer (a revert), never a network blip to retry.
+    transport: custom(provider, { retryCount: 0 }),
+    account: sender,
+    // The chain mines on every transaction: poll fast.
+    pollingInterval: 10,
+  })
     .extend(publicActions)
     .extend(walletActions) as unknown as DevnetClient
 

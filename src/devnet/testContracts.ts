@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem'
+import { type Address, getAddress, type Hex } from 'viem'
 import { testTargetAbi, testTargetBytecode, testTokenAbi, testTokenBytecode } from '../generated/testContracts.js'
 import type { DevnetClient } from './createDevnet.js'
 
@@ -60,5 +60,5 @@ async function deploy(
   const hash = await client.deployContract({ abi, bytecode, args, account: client.account, chain: client.chain })
   const receipt = await client.waitForTransactionReceipt({ hash })
   if (!receipt.contractAddress) throw new Error(`deployment failed: ${hash}`)
-  return receipt.contractAddress
+  return getAddress(receipt.contractAddress)
 }

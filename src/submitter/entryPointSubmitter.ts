@@ -2,6 +2,7 @@ import { type Account, type Address, type Chain, type Client, type Hex, parseEve
 import {
   entryPoint07Abi,
   getUserOperationHash,
+  type SmartAccount,
   toPackedUserOperation,
   type UserOperation,
 } from 'viem/account-abstraction'
@@ -57,7 +58,7 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
     })
   }
   const beneficiary = parseAddress(parameters.beneficiary ?? client.account.address, 'beneficiary')
-  const gas = { ...defaultGas, ...parameters.gas }
+  const gas = parameters.gas
 
   return {
     async sendUserOperation({ account, calls }: SendCallsParameters): Promise<UserOperationOutcome> {
@@ -72,80 +73,110 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
       calls.forEach((call, i) => {
         parseAddress(call?.to, `calls[${i}].to`)
       })
-      const [callData, nonce, factoryArgs, block] = await Promise.all([
-        account.encodeCalls(calls),
-        account.getNonce(),
-        account.getFactoryArgs(),
-        getBlock(client, { blockTag: 'pending' }),
-      ])
-      const baseFee = block.baseFeePerGas ?? 0n
-      const maxPriorityFeePerGas = 1_000_000_000n
-      const userOperation: UserOperation<'0.7'> = {
-        sender: account.address,
-        nonce,
-        callData,
-        ...(factoryArgs.factory ? { factory: factoryArgs.factory, factoryData: factoryArgs.factoryData } : {}),
-        callGasLimit: gas.callGasLimit,
-        verificationGasLimit: factoryArgs.factory ? gas.verificationGasLimit + 500_000n : gas.verificationGasLimit,
-        preVerificationGas: gas.preVerificationGas,
-        maxFeePerGas: baseFee * 2n + maxPriorityFeePerGas,
-        maxPriorityFeePerGas,
-        signature: '0x',
-      }
-      userOperation.signature = await account.signUserOperation(userOperation)
-      const userOpHash = getUserOperationHash({
-        userOperation,
-        entryPointAddress,
-        entryPointVersion: '0.7',
-        chainId: client.chain.id,
+      const userOperation = await prepareUserOperation07(client, {
+        account,
+        callData: await account.encodeCalls(calls),
+        gas,
       })
-      const request = {
-        address: entryPointAddress,
-        abi: entryPoint07Abi,
-        functionName: 'handleOps',
-        args: [[toPackedUserOperation(userOperation)], beneficiary],
-        account: client.account,
-        chain: client.chain,
-      } as const
-      const session = (account as { session?: Session }).session
-
-      let transactionHash: Hex
-      try {
-        await simulateContract(client, { ...request, blockTag: 'pending' })
-        transactionHash = await writeContract(client, request)
-      } catch (error) {
-        const rejection = findEntryPointRejection(error)
-        if (!rejection) throw error
-        throw fromEntryPointRejection(rejection, { session, now: Number(block.timestamp), cause: error })
-      }
-      const receipt = await waitForTransactionReceipt(client, { hash: transactionHash })
-      if (receipt.status !== 'success') {
-        throw new UserOperationRejectedError({ reason: `handleOps transaction ${transactionHash} reverted` })
-      }
-      const events = parseEventLogs({ abi: entryPoint07Abi, logs: receipt.logs })
-      const event = events.find((e) => e.eventName === 'UserOperationEvent' && e.args.userOpHash === userOpHash)
-      if (event?.eventName !== 'UserOperationEvent') {
-        throw new UserOperationRejectedError({
-          reason: `no UserOperationEvent for ${userOpHash} in ${transactionHash}`,
-        })
-      }
-      if (!event.args.success) {
-        const revert = events.find((e) => e.eventName === 'UserOperationRevertReason')
-        throw new UserOperationFailedError({
-          userOpHash,
-          transactionHash,
-          revertData: revert?.eventName === 'UserOperationRevertReason' ? (revert.args.revertReason as Hex) : undefined,
-        })
-      }
-      return {
-        userOpHash,
-        transactionHash,
-        blockNumber: receipt.blockNumber,
-        success: true,
-        actualGasUsed: event.args.actualGasUsed,
-        actualGasCost: event.args.actualGasCost,
-        transactionGasUsed: receipt.gasUsed,
-      }
+      userOperation.signature = await account.signUserOperation(userOperation)
+      return handleUserOperation(client, {
+        userOperation,
+        beneficiary,
+        session: (account as { session?: Session }).session,
+      })
     },
+  }
+}
+
+/**
+ * Fills an unsigned v0.7 user operation for `account`: nonce, factory (if the account is
+ * not deployed yet), the given gas limits and fees from the pending block.
+ */
+export async function prepareUserOperation07(
+  client: Client<Transport, Chain, Account>,
+  parameters: { account: SmartAccount; callData: Hex; gas?: Partial<SubmitterGasLimits> | undefined },
+): Promise<UserOperation<'0.7'>> {
+  const { account, callData } = parameters
+  const gas = { ...defaultGas, ...parameters.gas }
+  const [nonce, factoryArgs, block] = await Promise.all([
+    account.getNonce(),
+    account.getFactoryArgs(),
+    getBlock(client, { blockTag: 'pending' }),
+  ])
+  const maxPriorityFeePerGas = 1_000_000_000n
+  return {
+    sender: account.address,
+    nonce,
+    callData,
+    ...(factoryArgs.factory ? { factory: factoryArgs.factory, factoryData: factoryArgs.factoryData } : {}),
+    callGasLimit: gas.callGasLimit,
+    verificationGasLimit: factoryArgs.factory ? gas.verificationGasLimit + 500_000n : gas.verificationGasLimit,
+    preVerificationGas: gas.preVerificationGas,
+    maxFeePerGas: (block.baseFeePerGas ?? 0n) * 2n + maxPriorityFeePerGas,
+    maxPriorityFeePerGas,
+    signature: '0x',
+  }
+}
+
+/**
+ * Puts one signed user operation on chain with `EntryPoint.handleOps`, after simulating it
+ * so that a validation failure becomes the SDK's typed error (in the session's terms when
+ * `session` is given) and no transaction is sent.
+ */
+export async function handleUserOperation(
+  client: Client<Transport, Chain, Account>,
+  parameters: { userOperation: UserOperation<'0.7'>; beneficiary: Address; session?: Session | undefined },
+): Promise<UserOperationOutcome> {
+  const { userOperation, beneficiary, session } = parameters
+  const userOpHash = getUserOperationHash({
+    userOperation,
+    entryPointAddress,
+    entryPointVersion: '0.7',
+    chainId: client.chain.id,
+  })
+  const request = {
+    address: entryPointAddress,
+    abi: entryPoint07Abi,
+    functionName: 'handleOps',
+    args: [[toPackedUserOperation(userOperation)], beneficiary],
+    account: client.account,
+    chain: client.chain,
+  } as const
+
+  let transactionHash: Hex
+  try {
+    await simulateContract(client, { ...request, blockTag: 'pending' })
+    transactionHash = await writeContract(client, request)
+  } catch (error) {
+    const rejection = findEntryPointRejection(error)
+    if (!rejection) throw error
+    const block = await getBlock(client, { blockTag: 'pending' })
+    throw fromEntryPointRejection(rejection, { session, now: Number(block.timestamp), cause: error })
+  }
+  const receipt = await waitForTransactionReceipt(client, { hash: transactionHash })
+  if (receipt.status !== 'success') {
+    throw new UserOperationRejectedError({ reason: `handleOps transaction ${transactionHash} reverted` })
+  }
+  const events = parseEventLogs({ abi: entryPoint07Abi, logs: receipt.logs })
+  const event = events.find((e) => e.eventName === 'UserOperationEvent' && e.args.userOpHash === userOpHash)
+  if (event?.eventName !== 'UserOperationEvent') {
+    throw new UserOperationRejectedError({ reason: `no UserOperationEvent for ${userOpHash} in ${transactionHash}` })
+  }
+  if (!event.args.success) {
+    const revert = events.find((e) => e.eventName === 'UserOperationRevertReason')
+    throw new UserOperationFailedError({
+      userOpHash,
+      transactionHash,
+      revertData: revert?.eventName === 'UserOperationRevertReason' ? revert.args.revertReason : undefined,
+    })
+  }
+  return {
+    userOpHash,
+    transactionHash,
+    blockNumber: receipt.blockNumber,
+    success: true,
+    actualGasUsed: event.args.actualGasUsed,
+    actualGasCost: event.args.actualGasCost,
+    transactionGasUsed: receipt.gasUsed,
   }
 }

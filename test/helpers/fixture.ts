@@ -1,0 +1,167 @@
+/**
+ * A devnet with a deployed account (module installed, no session yet), two tokens and a
+ * target contract, plus helpers to grant sessions and send operations. Tests share one
+ * fixture per file and go back to its snapshot before each test.
+ */
+import { type Address, type Call, encodeFunctionData, type Hex, parseEther, parseUnits } from 'viem'
+import type { SmartAccount, UserOperation } from 'viem/account-abstraction'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import {
+  createDevnet,
+  type Devnet,
+  deployTestTarget,
+  deployTestToken,
+  mintTestToken,
+  testTokenAbi,
+} from '../../src/devnet/index.js'
+import {
+  defineSession,
+  generateSessionKey,
+  getGrantSessionCalls,
+  handleUserOperation,
+  type PermissionInput,
+  prepareUserOperation07,
+  type Session,
+  sessionAccountAbi,
+  sessionKeyValidatorAbi,
+  sessionKeyValidatorAddress,
+  toOwnerAccount,
+  toSessionKeyAccount,
+  type UserOperationOutcome,
+} from '../../src/index.js'
+
+export const tusd = (amount: string | number) => parseUnits(String(amount), 18)
+
+export type Fixture = Awaited<ReturnType<typeof createFixture>>
+
+export type GrantOptions = {
+  permissions?: readonly PermissionInput[]
+  start?: number
+  end?: number
+  enable?: boolean
+}
+
+export async function createFixture() {
+  const devnet: Devnet = await createDevnet()
+  const { client } = devnet
+  const owner = privateKeyToAccount(generatePrivateKey())
+  const ownerAccount = await toOwnerAccount({ client, owner })
+  const account = ownerAccount.address
+  await devnet.fund(account, parseEther('100'))
+  const token = await deployTestToken(client, { name: 'Test USD', symbol: 'TUSD' })
+  const otherToken = await deployTestToken(client, { name: 'Other', symbol: 'OTH' })
+  const target = await deployTestTarget(client)
+  for (const t of [token, otherToken]) await mintTestToken(client, { token: t, to: account, amount: tusd(1_000_000) })
+  const recipient = privateKeyToAccount(generatePrivateKey()).address
+
+  // Deploy the account and install the module with no session.
+  await devnet.submitter.sendUserOperation({
+    account: ownerAccount,
+    calls: [
+      {
+        to: account,
+        data: encodeFunctionData({
+          abi: sessionAccountAbi,
+          functionName: 'installModule',
+          args: [1n, sessionKeyValidatorAddress, '0x'],
+        }),
+      },
+    ],
+  })
+
+  const send = (sender: SmartAccount, calls: readonly Call[]): Promise<UserOperationOutcome> =>
+    devnet.submitter.sendUserOperation({ account: sender, calls })
+
+  /** Defines and grants a session (default: transfer on `token`, 1,000 TUSD in total, one hour). */
+  async function grant(options: GrantOptions = {}) {
+    const now = await devnet.now()
+    const key = generateSessionKey()
+    const session = defineSession({
+      account,
+      chainId: devnet.chain.id,
+      sessionKey: key.address,
+      permissions: options.permissions ?? [
+        { whitelistDestination: token, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: tusd(1000) },
+      ],
+      validity: {
+        startTimestamp: options.start ?? now,
+        endTimestamp: options.end ?? now + 3600,
+        enable: options.enable,
+      },
+      now,
+    })
+    await send(ownerAccount, await getGrantSessionCalls(client, { session }))
+    const dapp = await toSessionKeyAccount({ client, session, sessionKey: key.privateKey })
+    return { session, key, dapp }
+  }
+
+  /**
+   * Sends a session-key operation with hand-made parts (calldata, paymaster, signature) to
+   * exercise what the SDK would never build.
+   */
+  async function sendRaw(
+    sender: SmartAccount & { session?: Session },
+    parts: {
+      callData: Hex
+      paymasterAndData?: { paymaster: Address; data: Hex }
+      signature?: (signed: Hex, userOperation: UserOperation<'0.7'>) => Hex | Promise<Hex>
+    },
+  ): Promise<UserOperationOutcome> {
+    const userOperation = await prepareUserOperation07(client, { account: sender, callData: parts.callData })
+    if (parts.paymasterAndData) {
+      Object.assign(userOperation, {
+        paymaster: parts.paymasterAndData.paymaster,
+        paymasterData: parts.paymasterAndData.data,
+        paymasterVerificationGasLimit: 100_000n,
+        paymasterPostOpGasLimit: 0n,
+      })
+    }
+    const signed = await sender.signUserOperation(userOperation)
+    userOperation.signature = parts.signature ? await parts.signature(signed, userOperation) : signed
+    return handleUserOperation(client, { userOperation, beneficiary: client.account.address, session: sender.session })
+  }
+
+  const transfer = (amount: bigint, to: Address = recipient, on: Address = token): Call => ({
+    to: on,
+    data: encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [to, amount] }),
+  })
+
+  const balanceOf = (who: Address, on: Address = token) =>
+    client.readContract({ address: on, abi: testTokenAbi, functionName: 'balanceOf', args: [who] })
+
+  const spent = async (session: Session, on: Address = token) => {
+    const [, value] = await client.readContract({
+      address: sessionKeyValidatorAddress,
+      abi: sessionKeyValidatorAbi,
+      functionName: 'getTokenLimit',
+      args: [account, session.id, on],
+    })
+    return value
+  }
+
+  // evm_revert consumes its snapshot, so each reset takes a new one.
+  const state = { baseline: await devnet.snapshot() }
+  async function reset(): Promise<void> {
+    await devnet.revert(state.baseline)
+    state.baseline = await devnet.snapshot()
+  }
+
+  return {
+    devnet,
+    client,
+    owner,
+    ownerAccount,
+    account,
+    token,
+    otherToken,
+    target,
+    recipient,
+    send,
+    grant,
+    sendRaw,
+    transfer,
+    balanceOf,
+    spent,
+    reset,
+  }
+}
