@@ -6,7 +6,9 @@ module.exports = {
     hardhat: {
       chainId: 31337,
       hardfork: 'cancun',
-      initialBaseFeePerGas: 1_000_000_000,
+      // A zero base fee keeps the operations' gas price constant, so every operation pays its
+      // prefund the same way and gas figures do not drift with the EntryPoint deposit.
+      initialBaseFeePerGas: 0,
       mining: { auto: true },
       accounts: { count: 5 },
     },
