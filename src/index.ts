@@ -44,6 +44,7 @@ export {
   UserOperationFailedError,
   UserOperationRejectedError,
 } from './errors/session.js'
+export { toSessionError } from './errors/toSessionError.js'
 export { sessionAccountAbi, sessionAccountFactoryAbi, sessionKeyValidatorAbi } from './generated/abis.js'
 export {
   type DefineSessionParameters,
@@ -69,6 +70,7 @@ export type {
   Timestamp,
 } from './session/types.js'
 export { maxTokenLimit } from './session/validate.js'
+export { type CreateBundlerSubmitterParameters, createBundlerSubmitter } from './submitter/bundlerSubmitter.js'
 export {
   type CreateEntryPointSubmitterParameters,
   createEntryPointSubmitter,

@@ -29,7 +29,7 @@ const require = createRequire(import.meta.url)
  * Runtime code of the deterministic CREATE2 deployer (Arachnid's, at
  * 0x4e59b44847b379578588920ca78fbf26c0b4956c on most chains): calldata = salt ‖ initcode.
  */
-const create2DeployerCode =
+export const create2DeployerCode =
   '0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3' as Hex
 
 /** A client with public, wallet and test actions, on the devnet. */

@@ -79,8 +79,10 @@ export function defineSession(parameters: DefineSessionParameters): Session {
     })
   }
   const now = parameters.now ?? nowSeconds()
+  // No start given: usable at once. 0 rather than "now", because a session cannot be used
+  // before it exists anyway, and clocks differ (the chain's, a bundler's, this machine's).
   const validAfter =
-    validity.startTimestamp === undefined ? now : parseTimestamp(validity.startTimestamp, 'validity.startTimestamp')
+    validity.startTimestamp === undefined ? 0 : parseTimestamp(validity.startTimestamp, 'validity.startTimestamp')
   if (validity.endTimestamp === undefined) {
     throw new InvalidParameterError({
       field: 'validity.endTimestamp',

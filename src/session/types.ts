@@ -34,7 +34,7 @@ export type Timestamp = number | bigint | Date
 
 /** The session's validity, in the words of the original docs. */
 export type SessionValidity = {
-  /** When the session starts; defaults to now. */
+  /** When the session starts; by default it is usable as soon as it is granted. */
   startTimestamp?: Timestamp | undefined
   /** When the session ends (required: a session always ends). */
   endTimestamp: Timestamp

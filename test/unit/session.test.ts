@@ -63,12 +63,12 @@ describe('defineSession', () => {
     assert.notEqual(defineSession(valid()).id, defineSession(valid()).id)
   })
 
-  it('defaults the start to now and enable to true; accepts Dates', () => {
+  it('defaults the start to "as soon as granted" (0) and enable to true; accepts Dates', () => {
     const session = defineSession({
       ...valid(),
       validity: { endTimestamp: new Date((now + 60) * 1000) },
     })
-    assert.equal(session.validAfter, now)
+    assert.equal(session.validAfter, 0)
     assert.equal(session.validUntil, now + 60)
     assert.equal(session.enabled, true)
   })

@@ -1,0 +1,70 @@
+import type { BundlerClient } from 'viem/account-abstraction'
+import { InvalidParameterError } from '../errors/parameter.js'
+import { UserOperationFailedError } from '../errors/session.js'
+import { toSessionError } from '../errors/toSessionError.js'
+import type { Session } from '../session/types.js'
+import { parseAddress } from '../session/validate.js'
+import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
+
+/** Parameters of {@link createBundlerSubmitter}. */
+export type CreateBundlerSubmitterParameters = {
+  /** viem's bundler client, connected to an ERC-4337 bundler (gas comes from its estimate). */
+  bundlerClient: BundlerClient
+  /** How long to wait for inclusion, in ms; 60 s by default. */
+  timeoutMs?: number | undefined
+}
+
+/**
+ * A {@link UserOperationSubmitter} that goes through an ERC-4337 bundler with viem's own
+ * `sendUserOperation` and `waitForUserOperationReceipt`, turning the bundler's and the
+ * EntryPoint's refusals into the SDK's typed errors.
+ *
+ * @example
+ * import { createBundlerClient } from 'viem/account-abstraction'
+ * import { createBundlerSubmitter } from 'session-keys'
+ * const submitter = createBundlerSubmitter({ bundlerClient: createBundlerClient({ client, transport: http(bundlerUrl) }) })
+ */
+export function createBundlerSubmitter(parameters: CreateBundlerSubmitterParameters): UserOperationSubmitter {
+  const { bundlerClient, timeoutMs = 60_000 } = parameters
+  if (!bundlerClient || typeof bundlerClient.sendUserOperation !== 'function') {
+    throw new InvalidParameterError({
+      field: 'bundlerClient',
+      reason: 'not a viem bundler client',
+      fix: 'pass createBundlerClient({ client, transport: http(bundlerUrl) })',
+    })
+  }
+  return {
+    async sendUserOperation({ account, calls }: SendCallsParameters): Promise<UserOperationOutcome> {
+      if (!Array.isArray(calls) || calls.length === 0) {
+        throw new InvalidParameterError({ field: 'calls', value: calls, reason: 'no call given' })
+      }
+      calls.forEach((call, i) => {
+        parseAddress(call?.to, `calls[${i}].to`)
+      })
+      const session = (account as { session?: Session }).session
+      let userOpHash: `0x${string}`
+      try {
+        userOpHash = await bundlerClient.sendUserOperation({ account, calls })
+      } catch (error) {
+        throw toSessionError(error, { session })
+      }
+      const receipt = await bundlerClient.waitForUserOperationReceipt({ hash: userOpHash, timeout: timeoutMs })
+      if (!receipt.success) {
+        throw new UserOperationFailedError({
+          userOpHash,
+          transactionHash: receipt.receipt.transactionHash,
+          revertData: receipt.reason as `0x${string}` | undefined,
+        })
+      }
+      return {
+        userOpHash,
+        transactionHash: receipt.receipt.transactionHash,
+        blockNumber: receipt.receipt.blockNumber,
+        success: true,
+        actualGasUsed: receipt.actualGasUsed,
+        actualGasCost: receipt.actualGasCost,
+        transactionGasUsed: receipt.receipt.gasUsed,
+      }
+    },
+  }
+}

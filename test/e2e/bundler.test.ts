@@ -1,0 +1,211 @@
+/**
+ * End to end through a real bundler: `startDevnetServer` runs a Hardhat node and Alto on
+ * 127.0.0.1; the dapp uses viem's own bundler client. The seed flow, each rejection of the
+ * demo, and a batch.
+ */
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { after, before, describe, it } from 'node:test'
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  http,
+  type PublicClient,
+  parseEther,
+  parseUnits,
+  publicActions,
+  testActions,
+} from 'viem'
+import { type BundlerClient, createBundlerClient } from 'viem/account-abstraction'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { hardhat } from 'viem/chains'
+import { type DevnetServer, mintTestToken, startDevnetServer, testTokenAbi } from '../../src/devnet/index.js'
+import {
+  CallNotPermittedError,
+  createBundlerSubmitter,
+  defineSession,
+  generateSessionKey,
+  getGrantSessionCalls,
+  getRevokeSessionCalls,
+  getSetSessionEnabledCalls,
+  getSpendingLimits,
+  SessionDisabledError,
+  SessionExpiredError,
+  SessionRevokedError,
+  SpendingLimitExceededError,
+  toOwnerAccount,
+  toSessionKeyAccount,
+  type UserOperationSubmitter,
+} from '../../src/index.js'
+
+const tusd = (n: number) => parseUnits(String(n), 18)
+let server: DevnetServer
+let submitter: UserOperationSubmitter
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+/** Local addresses of the listening TCP sockets on `port`, from /proc (IPv4 and IPv6). */
+function listeners(port: number): string[] {
+  const found: string[] = []
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = ''
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch {
+      continue
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/)
+      if (!local || state !== '0A') continue
+      const [address, hexPort] = local.split(':')
+      if (Number.parseInt(hexPort, 16) === port) found.push(address)
+    }
+  }
+  return found
+}
+
+before(async () => {
+  server = await startDevnetServer({ rpcPort: await freePort(), bundlerPort: await freePort() })
+  const client = createPublicClient({ chain: hardhat, transport: http(server.rpcUrl), pollingInterval: 100 })
+  const bundlerClient = createBundlerClient({ client, transport: http(server.bundlerUrl), pollingInterval: 100 })
+  submitter = createBundlerSubmitter({ bundlerClient })
+  Object.assign(context, { client, bundlerClient })
+})
+
+after(async () => {
+  await server?.stop()
+  for (const pid of Object.values(server?.pids ?? {})) {
+    assert.throws(() => process.kill(pid, 0), 'the process is gone')
+  }
+})
+
+const context = {} as { client: PublicClient; bundlerClient: BundlerClient }
+
+describe('devnet server', () => {
+  it('listens on 127.0.0.1 only (node and bundler)', () => {
+    for (const url of [server.rpcUrl, server.bundlerUrl]) {
+      const sockets = listeners(Number(new URL(url).port))
+      assert.ok(sockets.length > 0, `something listens on ${url}`)
+      // 0100007F is 127.0.0.1 in /proc's little-endian hex; anything else (0.0.0.0, ::) fails.
+      assert.deepEqual([...new Set(sockets)], ['0100007F'], `only loopback on ${url}`)
+    }
+  })
+
+  it('refuses to start on a port already in use, with a clear error', async () => {
+    const port = Number(new URL(server.rpcUrl).port)
+    await assert.rejects(startDevnetServer({ rpcPort: port, bundlerPort: await freePort() }), /already in use/)
+  })
+})
+
+describe('the seed flow through Alto', () => {
+  it('grants, transfers, and rejects everything outside the session', async () => {
+    const { client, bundlerClient } = context
+    const [sender] = await createWalletClient({ chain: hardhat, transport: http(server.rpcUrl) }).getAddresses()
+    const admin = createWalletClient({ chain: hardhat, transport: http(server.rpcUrl), account: sender })
+      .extend(publicActions)
+      .extend(testActions({ mode: 'hardhat' }))
+    const owner = await toOwnerAccount({ client, owner: privateKeyToAccount(generatePrivateKey()) })
+    await admin.setBalance({ address: owner.address, value: parseEther('1') })
+    const token = server.testToken
+    await mintTestToken(admin as never, { token, to: owner.address, amount: tusd(10_000) })
+    const recipient = privateKeyToAccount(generatePrivateKey()).address
+    const transfer = (amount: bigint, on: Address = token) => ({
+      to: on,
+      data: encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [recipient, amount] }),
+    })
+    const now = Number((await client.getBlock()).timestamp)
+    const ask = (enable: boolean) => {
+      const key = generateSessionKey()
+      const session = defineSession({
+        account: owner.address,
+        chainId: hardhat.id,
+        sessionKey: key.address,
+        permissions: [
+          { whitelistDestination: token, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: tusd(1000) },
+        ],
+        validity: { endTimestamp: now + 3600, enable },
+        now,
+      })
+      return { key, session }
+    }
+
+    // The owner approves with one user operation (deploy + install + create), gas from the bundler.
+    const { key, session } = ask(true)
+    await submitter.sendUserOperation({ account: owner, calls: await getGrantSessionCalls(client, { session }) })
+    const dapp = await toSessionKeyAccount({ client, session, sessionKey: key.privateKey })
+
+    // viem's own bundler actions, unchanged.
+    const hash = await bundlerClient.sendUserOperation({ account: dapp, calls: [transfer(tusd(300))] })
+    const receipt = await bundlerClient.waitForUserOperationReceipt({ hash })
+    assert.equal(receipt.success, true)
+
+    // A batch of calls in one operation.
+    await submitter.sendUserOperation({ account: dapp, calls: [transfer(tusd(200)), transfer(tusd(100))] })
+    const [limit] = await getSpendingLimits(client, { session })
+    assert.equal(limit.spent, tusd(600))
+
+    await assert.rejects(
+      submitter.sendUserOperation({ account: dapp, calls: [transfer(tusd(500))] }),
+      (e: unknown) => e instanceof SpendingLimitExceededError && e.spent === tusd(600) && e.limit === tusd(1000),
+    )
+    const approve = encodeFunctionData({ abi: testTokenAbi, functionName: 'approve', args: [recipient, 1n] })
+    await assert.rejects(
+      submitter.sendUserOperation({ account: dapp, calls: [{ to: token, data: approve }] }),
+      (e: unknown) => e instanceof CallNotPermittedError && e.rule === 'method',
+    )
+    await assert.rejects(
+      submitter.sendUserOperation({ account: dapp, calls: [transfer(1n, server.deployments.sessionAccountFactory)] }),
+      (e: unknown) => e instanceof CallNotPermittedError && e.rule === 'destination',
+    )
+
+    const disabled = ask(false)
+    await submitter.sendUserOperation({
+      account: owner,
+      calls: await getGrantSessionCalls(client, { session: disabled.session }),
+    })
+    const disabledDapp = await toSessionKeyAccount({
+      client,
+      session: disabled.session,
+      sessionKey: disabled.key.privateKey,
+    })
+    await assert.rejects(
+      submitter.sendUserOperation({ account: disabledDapp, calls: [transfer(1n)] }),
+      SessionDisabledError,
+    )
+
+    await submitter.sendUserOperation({ account: owner, calls: getRevokeSessionCalls({ session }) })
+    await assert.rejects(submitter.sendUserOperation({ account: dapp, calls: [transfer(1n)] }), SessionRevokedError)
+
+    await submitter.sendUserOperation({
+      account: owner,
+      calls: getSetSessionEnabledCalls({ session: disabled.session, enabled: true }),
+    })
+    await submitter.sendUserOperation({ account: disabledDapp, calls: [transfer(1n)] })
+    await admin.increaseTime({ seconds: 2 * 3600 })
+    await admin.mine({ blocks: 1 })
+    await assert.rejects(
+      submitter.sendUserOperation({ account: disabledDapp, calls: [transfer(1n)] }),
+      SessionExpiredError,
+    )
+
+    const balance = await client.readContract({
+      address: token,
+      abi: testTokenAbi,
+      functionName: 'balanceOf',
+      args: [recipient],
+    })
+    assert.equal(balance, tusd(600) + 1n)
+  })
+})
