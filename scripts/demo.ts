@@ -4,9 +4,11 @@
  * and everything outside the session is refused on chain. Exits non-zero if any step
  * does not turn out as described.
  */
+
+import { parseArgs } from 'node:util'
 import { type Address, encodeFunctionData, formatUnits, parseUnits } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import { createDevnet, deployTestToken, mintTestToken, testTokenAbi } from '../src/devnet/index.js'
+import { connectDevnet, createDevnet, deployTestToken, mintTestToken, testTokenAbi } from '../src/devnet/index.js'
 import {
   CallNotPermittedError,
   defineSession,
@@ -48,8 +50,19 @@ async function expectRejected(
 }
 
 async function main(): Promise<void> {
-  say('Session keys: the seed flow on an embedded chain (Hardhat EDR, EntryPoint v0.7)\n')
-  const devnet = await createDevnet()
+  // Embedded chain by default; --rpc and --bundler run the same flow against a running
+  // development node and bundler (e.g. npm run devnet), submitting through the bundler.
+  const { values } = parseArgs({ options: { rpc: { type: 'string' }, bundler: { type: 'string' } } })
+  if (Boolean(values.rpc) !== Boolean(values.bundler)) {
+    throw new Error('Give both --rpc <url> and --bundler <url>, or neither (embedded chain).')
+  }
+  const external = values.rpc && values.bundler ? { rpcUrl: values.rpc, bundlerUrl: values.bundler } : undefined
+  say(
+    external
+      ? `Session keys: the seed flow through the bundler at ${external.bundlerUrl} (node ${external.rpcUrl})\n`
+      : 'Session keys: the seed flow on an embedded chain (Hardhat EDR, EntryPoint v0.7)\n',
+  )
+  const devnet = external ? await connectDevnet(external) : await createDevnet()
   const { client } = devnet
   const tusd = (n: string) => parseUnits(n, 18)
   const show = (n: bigint) => `${formatUnits(n, 18)} TUSD`
@@ -81,7 +94,7 @@ async function main(): Promise<void> {
       permissions: [
         { whitelistDestination: token, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: tusd('1000') },
       ],
-      validity: { startTimestamp: now, endTimestamp: now + 3600, enable },
+      validity: { endTimestamp: now + 3600, enable },
       now,
     })
   const session = ask(true)
@@ -138,7 +151,7 @@ async function main(): Promise<void> {
     chainId: devnet.chain.id,
     sessionKey: laterKey.address,
     permissions: disabled.permissions,
-    validity: { startTimestamp: now, endTimestamp: now + 3600, enable: false },
+    validity: { endTimestamp: now + 3600, enable: false },
     now,
   })
   await devnet.submitter.sendUserOperation({
@@ -187,6 +200,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error)
+  console.error(error instanceof Error ? error.message : error)
   process.exit(1)
 })

@@ -5,10 +5,12 @@ import {
   type Address,
   type Chain,
   type Client,
+  createPublicClient,
   createTestClient,
   custom,
   type EIP1193Provider,
   type Hex,
+  http,
   type JsonRpcAccount,
   type PublicActions,
   publicActions,
@@ -17,8 +19,12 @@ import {
   type WalletActions,
   walletActions,
 } from 'viem'
+import { createBundlerClient } from 'viem/account-abstraction'
 import { hardhat } from 'viem/chains'
 import { create2DeployerAddress } from '../constants/addresses.js'
+import { BaseError } from '../errors/base.js'
+import { InvalidParameterError } from '../errors/parameter.js'
+import { createBundlerSubmitter } from '../submitter/bundlerSubmitter.js'
 import { createEntryPointSubmitter } from '../submitter/entryPointSubmitter.js'
 import type { UserOperationSubmitter } from '../submitter/types.js'
 import { type Deployments, deployContracts } from './deployContracts.js'
@@ -81,16 +87,76 @@ export async function createDevnet(): Promise<Devnet> {
     .extend(publicActions)
     .extend(walletActions) as unknown as DevnetClient
 
+  return prepareDevnet(client, createEntryPointSubmitter({ client }))
+}
+
+/** Parameters of {@link connectDevnet}. */
+export type ConnectDevnetParameters = {
+  /** JSON-RPC URL of a development node (Hardhat or compatible: it needs hardhat_* methods). */
+  rpcUrl: string
+  /** URL of an ERC-4337 bundler serving EntryPoint v0.7 on that node. */
+  bundlerUrl: string
+}
+
+/**
+ * Connects to a running development node and bundler (e.g. `npm run devnet`) and returns the
+ * same {@link Devnet} as {@link createDevnet}, submitting through the bundler. Deploys any
+ * missing contract first.
+ *
+ * @throws {DevnetServerError} when the node does not answer or is not a development node.
+ * @example
+ * import { connectDevnet } from 'session-keys/devnet'
+ * const devnet = await connectDevnet({ rpcUrl: 'http://127.0.0.1:8545', bundlerUrl: 'http://127.0.0.1:4337' })
+ */
+export async function connectDevnet(parameters: ConnectDevnetParameters): Promise<Devnet> {
+  const rpcUrl = parseUrl(parameters?.rpcUrl, 'rpcUrl')
+  const bundlerUrl = parseUrl(parameters?.bundlerUrl, 'bundlerUrl')
+  const probe = createPublicClient({ transport: http(rpcUrl, { timeout: 10_000, retryCount: 1 }) })
+  let chainId: number
+  let sender: Address
+  try {
+    chainId = await probe.getChainId()
+    ;[sender] = (await probe.request({ method: 'eth_accounts' } as never)) as Address[]
+  } catch (cause) {
+    throw new BaseError(`The node at ${rpcUrl} does not answer.`, {
+      metaMessages: ['Start it first (npm run devnet), or check the URL.'],
+      cause,
+    })
+  }
+  if (!sender) {
+    throw new BaseError(`The node at ${rpcUrl} has no unlocked account to fund the demo with.`, {
+      metaMessages: ['Use a development node such as the one npm run devnet starts.'],
+    })
+  }
+  const chain: Chain = { ...hardhat, id: chainId }
+  const client = createTestClient({
+    chain,
+    mode: 'hardhat',
+    transport: http(rpcUrl, { timeout: 30_000 }),
+    account: sender,
+    pollingInterval: 100,
+  })
+    .extend(publicActions)
+    .extend(walletActions) as unknown as DevnetClient
+  const bundlerClient = createBundlerClient({
+    client,
+    transport: http(bundlerUrl, { timeout: 30_000 }),
+    pollingInterval: 100,
+  })
+  return prepareDevnet(client, createBundlerSubmitter({ bundlerClient }))
+}
+
+async function prepareDevnet(client: DevnetClient, submitter: UserOperationSubmitter): Promise<Devnet> {
   if (!(await client.getCode({ address: create2DeployerAddress }))) {
     await client.setCode({ address: create2DeployerAddress, bytecode: create2DeployerCode })
   }
   const { deployed: _deployed, ...deployments } = await deployContracts(client)
 
   return {
-    chain,
+    chain: client.chain,
     client,
     deployments,
-    submitter: createEntryPointSubmitter({ client }),
+    submitter,
     async increaseTime(seconds) {
       await client.increaseTime({ seconds })
       await client.mine({ blocks: 1 })
@@ -106,4 +172,14 @@ export async function createDevnet(): Promise<Devnet> {
       await client.revert({ id })
     },
   }
+}
+
+function parseUrl(value: unknown, field: string): string {
+  try {
+    const url = new URL(String(value))
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString()
+  } catch {
+    // fall through
+  }
+  throw new InvalidParameterError({ field, value, reason: 'not an http(s) URL', fix: 'e.g. http://127.0.0.1:8545' })
 }

@@ -1,4 +1,10 @@
-export { createDevnet, type Devnet, type DevnetClient } from './createDevnet.js'
+export {
+  type ConnectDevnetParameters,
+  connectDevnet,
+  createDevnet,
+  type Devnet,
+  type DevnetClient,
+} from './createDevnet.js'
 export { type DeployContractsReturnType, type Deployments, deployContracts } from './deployContracts.js'
 export { type DevnetServer, DevnetServerError, type StartDevnetServerOptions, startDevnetServer } from './server.js'
 export { deployTestTarget, deployTestToken, mintTestToken, testTargetAbi, testTokenAbi } from './testContracts.js'
