@@ -1,51 +1,100 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @notice What a session may call on one destination contract (the seed's
-/// `{ whitelistDestination, whitelistMethods, tokenAmount }`).
-/// @dev `tokenLimit` is the cumulative amount of the destination token that the session
-/// may move with `transfer`, `approve`, `transferFrom` and `increaseAllowance`, all
-/// counted together. `type(uint256).max` means "no token limit"; any other value must fit
-/// in 120 bits (far above any real token supply).
+// ───────────────────────────── what the owner grants ─────────────────────────────
+
+/// @notice A condition on one static ABI argument of a call.
+/// @dev `word` is the index of the argument's 32-byte word after the selector (the SDK
+/// computes it from the function's ABI and refuses dynamic arguments, whose head word is an
+/// offset the caller controls). `bits` is the argument's width (160 for an address, 8 for a
+/// uint8, 256 for a uint256/bytes32): a word with dirty bits above it is refused, so a
+/// decoder that masks can never see a different value than the rule did. Comparisons are
+/// unsigned. `values` holds one value, or up to 4 for ONE_OF.
+struct ArgRule {
+    bytes4 selector;
+    uint8 word;
+    uint8 condition;
+    uint16 bits;
+    bytes32[] values;
+}
+
+/// @notice What a session may do on one destination contract (the seed's
+/// `{ whitelistDestination, whitelistMethods, tokenAmount }`, and more).
+/// @dev Limits are "no limit" when `type(uint256).max`; any other limit must fit in the
+/// width of its counter (token 120 bits, value 128 bits, uses 64 bits).
+/// - `tokenLimit`: cumulative amount moved by `transfer`, `approve`, `transferFrom` and
+///   `increaseAllowance` on this destination, all counted together.
+/// - `valueLimitPerCall` / `valueLimitTotal`: native value per call and in total. With both
+///   at 0 no value may be sent.
+/// - `maxUses`: how many calls the session may make to this destination in all.
+/// - `flags`: PERMISSION_DELEGATECALL, PERMISSION_TRY_MODE, PERMISSION_EMPTY_CALLDATA.
 struct Permission {
     address target;
     bytes4[] selectors;
     uint256 tokenLimit;
+    uint256 valueLimitPerCall;
+    uint256 valueLimitTotal;
+    uint256 maxUses;
+    uint8 flags;
+    ArgRule[] rules;
 }
 
 /// @notice Everything the owner approves when granting a session.
-/// @dev The session id is `keccak256(abi.encode(sessionKey, salt))`: the key is bound to
-/// the id, so validation recovers the signer and derives the id instead of reading a stored
-/// key. The window is enforced by the EntryPoint through `validationData`.
+/// @dev The session id is `keccak256(abi.encode(sessionKey, salt))`. `paymasters` lists the
+/// only paymasters the session's operations may name (empty: none). `gasBudget` caps the
+/// total wei the session's operations may cost at their signed gas limits and max fee
+/// (`type(uint256).max`: no cap).
 struct SessionConfig {
     address sessionKey;
     bytes32 salt;
     uint48 validAfter;
     uint48 validUntil;
     bool enabled;
+    address[] paymasters;
+    uint256 gasBudget;
     Permission[] permissions;
 }
 
-/// @dev One storage slot per session and account.
+// ───────────────────────────── how it is stored ─────────────────────────────
+
+/// @dev Slot 0 is read by every validation; slot 1 only when the session has a gas budget.
 struct SessionState {
     uint48 validAfter;
     uint48 validUntil;
     uint32 epoch;
     uint8 status;
     bool enabled;
+    uint8 flags;
+    uint128 gasBudget;
+    uint128 gasSpent;
 }
 
-/// @dev One storage slot per session, account and destination: the permitted token
-/// selectors as bits (so an ERC-20 call needs this one slot only), and the cumulative
-/// limit with its counter.
+/// @dev Slot 0 is read for every call to the destination (for an ERC-20 call it is the only
+/// one); slots 1 and 2 only when the destination has value or use limits.
 struct TargetPolicy {
     uint16 flags;
-    uint120 limit;
-    uint120 spent;
+    uint120 tokenLimit;
+    uint120 tokenSpent;
+    uint128 valueLimitPerCall;
+    uint64 maxUses;
+    uint64 uses;
+    uint128 valueLimitTotal;
+    uint128 valueSpent;
 }
 
-/// @dev One storage slot per account: the epoch that revoke-all and uninstall increase.
-struct AccountState {
-    uint32 epoch;
-    bool installed;
+/// @dev One argument rule: a header and up to four values (5 slots).
+struct StoredRule {
+    uint8 condition;
+    uint8 word;
+    uint16 bits;
+    uint8 count;
+    bytes32[4] values;
+}
+
+/// @dev A permitted selector and its rules: at most 8 rules, so the record spans
+/// 1 + 8 × 5 = 41 slots, inside the 128 slots ERC-7562 associates with the account.
+struct SelectorPolicy {
+    bool allowed;
+    uint8 ruleCount;
+    StoredRule[8] rules;
 }

@@ -8,20 +8,16 @@ import {SessionConfig} from "./DataTypes.sol";
 /// @notice An ERC-7579 validator that lets temporary session keys sign user operations
 /// whose every call complies with the session's permissions, within its time window.
 interface ISessionKeyValidator is IERC7579Validator {
-    // ───────────────────────────── errors ─────────────────────────────
+    // ───────────────────────────── errors: granting ─────────────────────────────
 
-    /// @notice A session with this id was created for this account before (live or revoked):
-    /// ids are never reused, so old spent counters can never come back. Use a new salt.
+    /// @notice A session with this id was created (or revoked) for this account before: ids
+    /// are never reused, so old counters can never come back. Use a new salt.
     error SessionAlreadyExists(bytes32 sessionId);
     /// @notice No session with this id exists for the calling account.
     error SessionNotFound(bytes32 sessionId);
-    /// @notice The session was revoked (by id, by revoke-all, or by uninstalling the module).
-    error SessionRevoked(bytes32 sessionId);
-    /// @notice The session exists but is disabled; the owner can enable it.
-    error SessionDisabled(bytes32 sessionId);
     /// @notice The session key is the zero address.
     error SessionKeyInvalid();
-    /// @notice The window is empty or has no end: `validUntil` must be > `validAfter`.
+    /// @notice The window is empty: `validUntil` must be > `validAfter`.
     error SessionWindowInvalid(uint48 validAfter, uint48 validUntil);
     /// @notice A session needs at least one permission.
     error SessionNoPermissions();
@@ -29,27 +25,52 @@ interface ISessionKeyValidator is IERC7579Validator {
     error SessionTargetForbidden(address target);
     /// @notice Two permissions name the same destination; merge them into one.
     error SessionDuplicateTarget(address target);
-    /// @notice A permission lists no selector.
+    /// @notice A permission lists no selector and does not allow empty calldata.
     error SessionNoSelectors(address target);
-    /// @notice A token limit above 2^120 - 1 that is not the "no limit" value.
-    error SessionLimitTooLarge(address target, uint256 tokenLimit);
+    /// @notice A limit above the width of its counter that is not the "no limit" value.
+    error SessionLimitTooLarge(address target, uint256 limit);
+    /// @notice An argument rule is malformed: `reason` 1 = its selector is not permitted,
+    /// 2 = too many rules on the selector, 3 = unknown condition, 4 = wrong number of values,
+    /// 5 = width not in 8..256 by 8, 6 = a value wider than the width.
+    error SessionRuleInvalid(address target, bytes4 selector, uint256 reason);
+    /// @notice The paymaster is the zero address or listed twice.
+    error SessionPaymasterInvalid(address paymaster);
 
+    // ───────────────────────────── errors: validating ─────────────────────────────
+
+    /// @notice The session was revoked (by id, by revoke-all, or by uninstalling the module).
+    error SessionRevoked(bytes32 sessionId);
+    /// @notice The session exists but is disabled; the owner can enable it.
+    error SessionDisabled(bytes32 sessionId);
     /// @notice The user operation's calldata is not `execute(bytes32,bytes)` in canonical ABI form.
     error SessionCalldataMalformed();
-    /// @notice Only single and batch calls, in default (reverting) exec mode, are allowed.
+    /// @notice Only single, batch and delegatecall call types, in default or try exec type,
+    /// with every other mode byte zero.
     error SessionExecutionModeNotAllowed(bytes32 mode);
+    /// @notice Call `index` runs in try-mode or as a delegatecall, which its permission does not allow.
+    error SessionCallTypeNotAllowed(uint256 index, address target);
     /// @notice Call `index` goes to a destination the session does not permit.
     error SessionTargetNotAllowed(uint256 index, address target);
     /// @notice Call `index` uses a function the session does not permit on that destination.
     error SessionSelectorNotAllowed(uint256 index, address target, bytes4 selector);
-    /// @notice Call `index` sends native value, which the session does not permit.
+    /// @notice Call `index` breaks argument rule `rule` of its selector.
+    error SessionRuleViolated(uint256 index, address target, bytes4 selector, uint256 rule);
+    /// @notice Call `index` sends native value, which its permission does not allow.
     error SessionValueNotAllowed(uint256 index, uint256 value);
+    /// @notice Call `index` sends more native value than the per-call limit.
+    error SessionValuePerCallExceeded(uint256 index, address target, uint256 value, uint256 limit);
+    /// @notice Call `index` would bring the native value sent to `target` over its total limit.
+    error SessionValueLimitExceeded(uint256 index, address target, uint256 spent, uint256 value, uint256 limit);
+    /// @notice Call `index` would exceed the number of calls allowed to `target`.
+    error SessionUsesExceeded(uint256 index, address target, uint256 maxUses);
     /// @notice Call `index` has calldata that does not match its function's exact ABI shape.
     error SessionCallDataInvalid(uint256 index, address target);
-    /// @notice Call `index` would bring the amount spent to more than the limit.
+    /// @notice Call `index` would bring the token amount spent to more than the limit.
     error SessionLimitExceeded(uint256 index, address target, uint256 spent, uint256 amount, uint256 limit);
-    /// @notice The user operation names a paymaster, which the session does not permit.
+    /// @notice The user operation names a paymaster the session does not list.
     error SessionPaymasterNotAllowed(address paymaster);
+    /// @notice The operation's maximum cost would bring the session over its gas budget.
+    error SessionGasBudgetExceeded(uint256 spent, uint256 cost, uint256 budget);
 
     // ───────────────────────────── events ─────────────────────────────
 
@@ -64,7 +85,7 @@ interface ISessionKeyValidator is IERC7579Validator {
     );
     /// @notice A session was enabled or disabled.
     event SessionEnabledSet(address indexed account, bytes32 indexed sessionId, bool enabled);
-    /// @notice A session was revoked; it can never be used or re-created again.
+    /// @notice A session was revoked; it can never be used or created again.
     event SessionRevokedBy(address indexed account, bytes32 indexed sessionId);
     /// @notice Every session of `account` created before was revoked.
     event AllSessionsRevoked(address indexed account, uint32 newEpoch);
@@ -78,7 +99,8 @@ interface ISessionKeyValidator is IERC7579Validator {
     /// @notice Enables or disables a session of the calling account.
     function setSessionEnabled(bytes32 sessionId, bool enabled) external;
 
-    /// @notice Revokes a session of the calling account, at once and for ever.
+    /// @notice Revokes a session of the calling account, at once and for ever. A session
+    /// that was never created can be revoked too, so that its off-chain grant can never be used.
     function revokeSession(bytes32 sessionId) external;
 
     /// @notice Revokes every session of the calling account, at once and for ever.

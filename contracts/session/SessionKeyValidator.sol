@@ -4,8 +4,18 @@ pragma solidity ^0.8.28;
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ISessionKeyValidator} from "./ISessionKeyValidator.sol";
-import {Permission, SessionConfig, SessionState, TargetPolicy} from "./DataTypes.sol";
+import {
+    ArgRule,
+    Permission,
+    SelectorPolicy,
+    SessionConfig,
+    SessionState,
+    StoredRule,
+    TargetPolicy
+} from "./DataTypes.sol";
+import {ArgRuleLib} from "./lib/ArgRuleLib.sol";
 import {ExecutionLib} from "./lib/ExecutionLib.sol";
+import {PolicyFlags} from "./lib/PolicyFlags.sol";
 import {TokenCallLib} from "./lib/TokenCallLib.sol";
 
 /// @title SessionKeyValidator
@@ -13,13 +23,16 @@ import {TokenCallLib} from "./lib/TokenCallLib.sol";
 /// and the operation is valid only if every call it will execute complies with the
 /// session's permissions, inside the session's time window.
 /// @dev Validation path (top to bottom): read the signature → load the session → check it
-/// is live → decode the execution exactly as the account will → check each call → verify
-/// the session key's ECDSA signature → pack the window into `validationData`.
-/// ERC-7562: no TIMESTAMP/NUMBER or other banned opcode is used in validation (the window
-/// goes through `validationData`), and every slot touched in validation is associated with
-/// the account (the account is the innermost mapping key, or the key itself).
+/// is live → paymaster and gas budget → decode the execution exactly as the account will →
+/// check each call (destination, call type, value, uses, selector, token amount, argument
+/// rules) → verify the session key's ECDSA signature → pack the window into `validationData`.
+/// ERC-7562: no TIMESTAMP, NUMBER, GASPRICE or other banned opcode in validation (the
+/// window goes through `validationData`), and every slot touched in validation is associated
+/// with the account: the account is the innermost mapping key, and records span at most 41
+/// consecutive slots from there.
 contract SessionKeyValidator is ISessionKeyValidator {
     using ExecutionLib for bytes;
+    using ArgRuleLib for SelectorPolicy;
 
     // ───────────────────────────── constants ─────────────────────────────
 
@@ -32,18 +45,21 @@ contract SessionKeyValidator is ISessionKeyValidator {
     uint8 private constant _STATUS_ACTIVE = 1;
     uint8 private constant _STATUS_REVOKED = 2;
 
-    /// @dev Signature: sessionKey (20) | salt (32) | r (32) | s (32) | v (1).
-    uint256 private constant _SIGNATURE_LENGTH = 117;
+    /// @dev Signature, "use" form: 0x00 | sessionKey (20) | salt (32) | r (32) | s (32) | v (1).
+    uint8 private constant _SIG_USE = 0x00;
+    uint256 private constant _SIG_USE_LENGTH = 118;
 
     // ───────────────────────────── storage ─────────────────────────────
 
     /// @dev slot = keccak(account . keccak(sessionId . p)): the account is the innermost key,
-    /// so the slot is "associated with the account" (ERC-7562 STO-021/032).
+    /// so the record is associated with the account (ERC-7562 STO-021/032).
     mapping(bytes32 sessionId => mapping(address account => SessionState)) private _sessions;
-    /// @dev targetKey = keccak(sessionId, target); account innermost (ERC-7562 associated).
+    /// @dev targetKey = keccak(sessionId, target); account innermost (associated), 3 slots.
     mapping(bytes32 targetKey => mapping(address account => TargetPolicy)) private _targets;
-    /// @dev selectorKey = keccak(sessionId, target, selector); account innermost (associated).
-    mapping(bytes32 selectorKey => mapping(address account => bool)) private _selectors;
+    /// @dev selectorKey = keccak(sessionId, target, selector); account innermost, 41 slots.
+    mapping(bytes32 selectorKey => mapping(address account => SelectorPolicy)) private _selectors;
+    /// @dev paymasterKey = keccak(sessionId, paymaster); account innermost (associated).
+    mapping(bytes32 paymasterKey => mapping(address account => bool)) private _paymasters;
     /// @dev slot = keccak(account . p): keyed by the account itself (associated).
     mapping(address account => uint32) private _epochs;
 
@@ -75,7 +91,11 @@ contract SessionKeyValidator is ISessionKeyValidator {
 
     /// @inheritdoc ISessionKeyValidator
     function setSessionEnabled(bytes32 sessionId, bool enabled) external {
-        SessionState storage session = _liveSession(sessionId, msg.sender);
+        SessionState storage session = _sessions[sessionId][msg.sender];
+        if (session.status == _STATUS_NONE) revert SessionNotFound(sessionId);
+        if (session.status == _STATUS_REVOKED || session.epoch != _epochs[msg.sender]) {
+            revert SessionRevoked(sessionId);
+        }
         session.enabled = enabled;
         emit SessionEnabledSet(msg.sender, sessionId, enabled);
     }
@@ -83,7 +103,6 @@ contract SessionKeyValidator is ISessionKeyValidator {
     /// @inheritdoc ISessionKeyValidator
     function revokeSession(bytes32 sessionId) external {
         SessionState storage session = _sessions[sessionId][msg.sender];
-        if (session.status == _STATUS_NONE) revert SessionNotFound(sessionId);
         session.status = _STATUS_REVOKED;
         session.enabled = false;
         emit SessionRevokedBy(msg.sender, sessionId);
@@ -100,26 +119,29 @@ contract SessionKeyValidator is ISessionKeyValidator {
     /// @dev Returns `SIG_VALIDATION_FAILED` (1) when the signature is not the session key's
     /// or names no session, after running every other check so that a bundler's estimate
     /// with a stub signature follows the same path. Reverts with a custom error when the
-    /// signature is right but the operation breaks the session's rules. Spent amounts are
-    /// counted here, before execution: a call that later reverts still counts (the safe side).
+    /// operation breaks the session's rules. Amounts, value, uses and gas are counted here,
+    /// before execution: a call that later reverts still counts (the safe side).
     /// @return validationData `0`/`1` in the low 160 bits, validUntil and validAfter above.
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
         bytes calldata signature = userOp.signature;
-        if (signature.length != _SIGNATURE_LENGTH) return _SIG_VALIDATION_FAILED;
-        address sessionKey = address(bytes20(signature[0:20]));
-        bytes32 sessionId = keccak256(abi.encode(sessionKey, bytes32(signature[20:52])));
+        if (signature.length != _SIG_USE_LENGTH || uint8(signature[0]) != _SIG_USE) return _SIG_VALIDATION_FAILED;
+        address sessionKey = address(bytes20(signature[1:21]));
+        bytes32 sessionId = keccak256(abi.encode(sessionKey, bytes32(signature[21:53])));
 
-        SessionState memory session = _sessions[sessionId][msg.sender];
-        if (session.status == _STATUS_NONE) return _SIG_VALIDATION_FAILED;
-        _requireUsable(sessionId, session, msg.sender);
+        SessionState storage session = _sessions[sessionId][msg.sender];
+        uint256 state = _load(session);
+        uint256 status = uint8(state >> 128);
+        if (status == _STATUS_NONE) return _SIG_VALIDATION_FAILED;
+        if (status == _STATUS_REVOKED || uint32(state >> 96) != _epochs[msg.sender]) revert SessionRevoked(sessionId);
+        if (uint8(state >> 136) == 0) revert SessionDisabled(sessionId);
 
-        if (userOp.paymasterAndData.length != 0) {
-            revert SessionPaymasterNotAllowed(address(bytes20(userOp.paymasterAndData)));
-        }
+        uint256 sessionFlags = uint8(state >> 144);
+        _checkPaymaster(sessionId, sessionFlags, userOp.paymasterAndData);
+        if (sessionFlags & PolicyFlags.SESSION_GAS_BUDGET != 0) _chargeGasBudget(session, userOp);
         _checkExecution(sessionId, userOp.callData);
 
-        bool signed = _isSignedBy(sessionKey, keccak256(abi.encodePacked(userOpHash, sessionId)), signature[52:]);
-        return _packValidationData(!signed, session.validUntil, session.validAfter);
+        bool signed = _isSignedBy(sessionKey, keccak256(abi.encodePacked(userOpHash, sessionId)), signature[53:]);
+        return _packValidationData(!signed, uint48(state >> 48), uint48(state));
     }
 
     /// @notice Session keys never sign ERC-1271 messages for the account: a Permit, Permit2
@@ -146,23 +168,64 @@ contract SessionKeyValidator is ISessionKeyValidator {
         address account,
         bytes32 sessionId
     ) external view returns (uint48 validAfter, uint48 validUntil, bool enabled, bool exists, bool revoked) {
-        SessionState memory session = _sessions[sessionId][account];
-        exists = session.status != _STATUS_NONE;
+        SessionState storage session = _sessions[sessionId][account];
+        exists = session.status == _STATUS_ACTIVE || (session.status == _STATUS_REVOKED && session.validUntil != 0);
         revoked = session.status == _STATUS_REVOKED || (exists && session.epoch != _epochs[account]);
         return (session.validAfter, session.validUntil, session.enabled, exists, revoked);
     }
 
+    /// @notice A session's gas budget and how much of it is spent (wei).
+    /// @return budget The budget, or `type(uint256).max` when there is none.
+    /// @return spent Wei counted so far (at each operation's signed limits and max fee).
+    function getGasBudget(address account, bytes32 sessionId) external view returns (uint256 budget, uint256 spent) {
+        SessionState storage session = _sessions[sessionId][account];
+        budget = session.flags & PolicyFlags.SESSION_GAS_BUDGET != 0 ? session.gasBudget : _NO_LIMIT;
+        spent = session.gasSpent;
+    }
+
+    /// @notice The counters of a session on `target`: token amount, native value, calls.
+    /// @return tokenLimit The cumulative token limit, or `type(uint256).max` when there is none.
+    /// @return tokenSpent The token amount counted so far.
+    /// @return valueLimit The cumulative native value limit (`type(uint256).max`: none; 0: no value).
+    /// @return valueSpent The native value counted so far.
+    /// @return maxUses How many calls are allowed (`type(uint256).max`: no limit).
+    /// @return uses How many calls were counted.
+    function getTargetUsage(
+        address account,
+        bytes32 sessionId,
+        address target
+    )
+        external
+        view
+        returns (
+            uint256 tokenLimit,
+            uint256 tokenSpent,
+            uint256 valueLimit,
+            uint256 valueSpent,
+            uint256 maxUses,
+            uint256 uses
+        )
+    {
+        TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][account];
+        uint256 flags = policy.flags;
+        tokenLimit = flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0 ? policy.tokenLimit : _NO_LIMIT;
+        tokenSpent = policy.tokenSpent;
+        if (flags & PolicyFlags.TARGET_VALUE == 0) valueLimit = 0;
+        else valueLimit = flags & PolicyFlags.TARGET_VALUE_TOTAL_LIMITED != 0 ? policy.valueLimitTotal : _NO_LIMIT;
+        valueSpent = policy.valueSpent;
+        maxUses = flags & PolicyFlags.TARGET_USES_LIMITED != 0 ? policy.maxUses : _NO_LIMIT;
+        uses = policy.uses;
+    }
+
     /// @notice The token limit of a session on `target` and how much of it is spent.
-    /// @return limit The cumulative limit, or `type(uint256).max` when there is none.
-    /// @return spent The amount counted so far.
     function getTokenLimit(
         address account,
         bytes32 sessionId,
         address target
     ) external view returns (uint256 limit, uint256 spent) {
-        TargetPolicy memory policy = _targets[_targetKey(sessionId, target)][account];
-        limit = policy.flags & TokenCallLib.FLAG_LIMITED != 0 ? policy.limit : _NO_LIMIT;
-        spent = policy.spent;
+        TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][account];
+        limit = policy.flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0 ? policy.tokenLimit : _NO_LIMIT;
+        spent = policy.tokenSpent;
     }
 
     /// @notice Whether a session permits calling `selector` on `target` (rules aside).
@@ -172,11 +235,11 @@ contract SessionKeyValidator is ISessionKeyValidator {
         address target,
         bytes4 selector
     ) external view returns (bool) {
-        uint16 flags = _targets[_targetKey(sessionId, target)][account].flags;
-        if (flags & TokenCallLib.FLAG_PERMITTED == 0) return false;
-        uint16 tokenFlag = TokenCallLib.flagOf(selector);
-        if (tokenFlag != 0) return flags & tokenFlag != 0;
-        return _selectors[_selectorKey(sessionId, target, selector)][account];
+        uint256 flags = _targets[_targetKey(sessionId, target)][account].flags;
+        if (flags & PolicyFlags.TARGET_PERMITTED == 0) return false;
+        uint256 tokenFlag = TokenCallLib.flagOf(selector);
+        if (tokenFlag != 0 && flags & tokenFlag != 0) return true;
+        return _selectors[_selectorKey(sessionId, target, selector)][account].allowed;
     }
 
     /// @notice The revocation epoch of `account`: revoke-all and uninstall increase it.
@@ -197,11 +260,25 @@ contract SessionKeyValidator is ISessionKeyValidator {
         for (uint256 i = 0; i < config.permissions.length; ++i) {
             _storePermission(sessionId, config.permissions[i]);
         }
+        uint8 flags;
+        for (uint256 i = 0; i < config.paymasters.length; ++i) {
+            address paymaster = config.paymasters[i];
+            mapping(address => bool) storage listed = _paymasters[_paymasterKey(sessionId, paymaster)];
+            if (paymaster == address(0) || listed[msg.sender]) revert SessionPaymasterInvalid(paymaster);
+            listed[msg.sender] = true;
+            flags |= PolicyFlags.SESSION_PAYMASTERS;
+        }
+        if (config.gasBudget != _NO_LIMIT) {
+            if (config.gasBudget > type(uint128).max) revert SessionLimitTooLarge(address(0), config.gasBudget);
+            flags |= PolicyFlags.SESSION_GAS_BUDGET;
+            session.gasBudget = uint128(config.gasBudget);
+        }
         session.validAfter = config.validAfter;
         session.validUntil = config.validUntil;
         session.epoch = _epochs[msg.sender];
         session.status = _STATUS_ACTIVE;
         session.enabled = config.enabled;
+        session.flags = flags;
         emit SessionCreated(
             msg.sender,
             sessionId,
@@ -217,29 +294,91 @@ contract SessionKeyValidator is ISessionKeyValidator {
         if (target == address(0) || target == msg.sender || target == address(this)) {
             revert SessionTargetForbidden(target);
         }
-        if (permission.selectors.length == 0) revert SessionNoSelectors(target);
+        bool emptyCalldata = permission.flags & PolicyFlags.PERMISSION_EMPTY_CALLDATA != 0;
+        if (permission.selectors.length == 0 && !emptyCalldata) revert SessionNoSelectors(target);
         TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][msg.sender];
         if (policy.flags != 0) revert SessionDuplicateTarget(target);
 
-        uint16 flags = TokenCallLib.FLAG_PERMITTED;
-        uint120 limit;
+        uint256 flags = PolicyFlags.TARGET_PERMITTED;
+        if (emptyCalldata) flags |= PolicyFlags.TARGET_EMPTY_CALLDATA;
+        if (permission.flags & PolicyFlags.PERMISSION_DELEGATECALL != 0) flags |= PolicyFlags.TARGET_DELEGATECALL;
+        if (permission.flags & PolicyFlags.PERMISSION_TRY_MODE != 0) flags |= PolicyFlags.TARGET_TRY_MODE;
         if (permission.tokenLimit != _NO_LIMIT) {
             if (permission.tokenLimit > type(uint120).max) revert SessionLimitTooLarge(target, permission.tokenLimit);
-            flags |= TokenCallLib.FLAG_LIMITED;
-            limit = uint120(permission.tokenLimit);
+            flags |= PolicyFlags.TARGET_TOKEN_LIMITED;
+            policy.tokenLimit = uint120(permission.tokenLimit);
+        }
+        if (permission.valueLimitPerCall != 0 && permission.valueLimitTotal != 0) {
+            flags |= PolicyFlags.TARGET_VALUE;
+            if (permission.valueLimitPerCall != _NO_LIMIT) {
+                if (permission.valueLimitPerCall > type(uint128).max) {
+                    revert SessionLimitTooLarge(target, permission.valueLimitPerCall);
+                }
+                flags |= PolicyFlags.TARGET_VALUE_PER_CALL_LIMITED;
+                policy.valueLimitPerCall = uint128(permission.valueLimitPerCall);
+            }
+            if (permission.valueLimitTotal != _NO_LIMIT) {
+                if (permission.valueLimitTotal > type(uint128).max) {
+                    revert SessionLimitTooLarge(target, permission.valueLimitTotal);
+                }
+                flags |= PolicyFlags.TARGET_VALUE_TOTAL_LIMITED;
+                policy.valueLimitTotal = uint128(permission.valueLimitTotal);
+            }
+        }
+        if (permission.maxUses != _NO_LIMIT) {
+            if (permission.maxUses > type(uint64).max) revert SessionLimitTooLarge(target, permission.maxUses);
+            flags |= PolicyFlags.TARGET_USES_LIMITED;
+            policy.maxUses = uint64(permission.maxUses);
         }
         for (uint256 j = 0; j < permission.selectors.length; ++j) {
             bytes4 selector = permission.selectors[j];
-            uint16 tokenFlag = TokenCallLib.flagOf(selector);
+            uint256 tokenFlag = TokenCallLib.flagOf(selector);
             if (tokenFlag != 0) {
                 flags |= tokenFlag;
             } else {
-                flags |= TokenCallLib.FLAG_OTHER_SELECTORS;
-                _selectors[_selectorKey(sessionId, target, selector)][msg.sender] = true;
+                flags |= PolicyFlags.TARGET_OTHER_SELECTORS;
+                _selectors[_selectorKey(sessionId, target, selector)][msg.sender].allowed = true;
             }
         }
-        policy.flags = flags;
-        policy.limit = limit;
+        for (uint256 k = 0; k < permission.rules.length; ++k) {
+            flags |= _storeRule(sessionId, target, flags, permission.rules[k]);
+        }
+        policy.flags = uint16(flags);
+    }
+
+    /// @dev Stores one argument rule; returns TARGET_TOKEN_RULES when it is on a token function.
+    function _storeRule(
+        bytes32 sessionId,
+        address target,
+        uint256 flags,
+        ArgRule memory rule
+    ) internal returns (uint256) {
+        bytes4 selector = rule.selector;
+        uint256 tokenFlag = TokenCallLib.flagOf(selector);
+        SelectorPolicy storage policy = _selectors[_selectorKey(sessionId, target, selector)][msg.sender];
+        if (tokenFlag != 0 ? flags & tokenFlag == 0 : !policy.allowed) revert SessionRuleInvalid(target, selector, 1);
+        uint256 index = policy.ruleCount;
+        if (index >= PolicyFlags.MAX_RULES_PER_SELECTOR) revert SessionRuleInvalid(target, selector, 2);
+        if (rule.condition > PolicyFlags.ONE_OF) revert SessionRuleInvalid(target, selector, 3);
+        uint256 count = rule.values.length;
+        bool oneOf = rule.condition == PolicyFlags.ONE_OF;
+        if (oneOf ? count == 0 || count > PolicyFlags.MAX_ONE_OF_VALUES : count != 1) {
+            revert SessionRuleInvalid(target, selector, 4);
+        }
+        if (rule.bits == 0 || rule.bits > 256 || rule.bits % 8 != 0) revert SessionRuleInvalid(target, selector, 5);
+        StoredRule storage stored = policy.rules[index];
+        for (uint256 j = 0; j < count; ++j) {
+            if (rule.bits < 256 && uint256(rule.values[j]) >> rule.bits != 0) {
+                revert SessionRuleInvalid(target, selector, 6);
+            }
+            stored.values[j] = rule.values[j];
+        }
+        stored.condition = rule.condition;
+        stored.word = rule.word;
+        stored.bits = rule.bits;
+        stored.count = uint8(count);
+        policy.ruleCount = uint8(index + 1);
+        return tokenFlag != 0 ? PolicyFlags.TARGET_TOKEN_RULES : 0;
     }
 
     function _revokeAll(address account) internal {
@@ -248,77 +387,172 @@ contract SessionKeyValidator is ISessionKeyValidator {
         emit AllSessionsRevoked(account, epoch);
     }
 
-    function _liveSession(bytes32 sessionId, address account) internal view returns (SessionState storage session) {
-        session = _sessions[sessionId][account];
-        if (session.status == _STATUS_NONE) revert SessionNotFound(sessionId);
-        if (session.status == _STATUS_REVOKED || session.epoch != _epochs[account]) revert SessionRevoked(sessionId);
+    // ───────────────────────────── internal: operation ─────────────────────────────
+
+    /// @dev No paymaster, or one the session lists.
+    function _checkPaymaster(bytes32 sessionId, uint256 sessionFlags, bytes calldata paymasterAndData) internal view {
+        if (paymasterAndData.length == 0) return;
+        address paymaster = address(bytes20(paymasterAndData[0:20]));
+        if (
+            sessionFlags & PolicyFlags.SESSION_PAYMASTERS == 0 ||
+            !_paymasters[_paymasterKey(sessionId, paymaster)][msg.sender]
+        ) revert SessionPaymasterNotAllowed(paymaster);
     }
 
-    function _requireUsable(bytes32 sessionId, SessionState memory session, address account) internal view {
-        if (session.status == _STATUS_REVOKED || session.epoch != _epochs[account]) revert SessionRevoked(sessionId);
-        if (!session.enabled) revert SessionDisabled(sessionId);
+    /// @dev The operation's maximum cost: every gas limit it signed, times its max fee. The
+    /// bound the EntryPoint itself reserves as prefund; no GASPRICE opcode is needed.
+    function _chargeGasBudget(SessionState storage session, PackedUserOperation calldata userOp) internal {
+        uint256 limits = uint256(userOp.accountGasLimits);
+        uint256 gas = (limits >> 128) + uint128(limits) + userOp.preVerificationGas;
+        bytes calldata paymasterAndData = userOp.paymasterAndData;
+        if (paymasterAndData.length >= 52) {
+            gas += uint128(bytes16(paymasterAndData[20:36])) + uint128(bytes16(paymasterAndData[36:52]));
+        }
+        uint256 cost = gas * uint128(uint256(userOp.gasFees));
+        uint256 spent = session.gasSpent;
+        uint256 budget = session.gasBudget;
+        if (cost > budget - spent) revert SessionGasBudgetExceeded(spent, cost, budget);
+        session.gasSpent = uint128(spent + cost);
     }
-
-    // ───────────────────────────── internal: calls ─────────────────────────────
 
     /// @dev Decodes `execute(mode, executionCalldata)` canonically and checks every call.
     function _checkExecution(bytes32 sessionId, bytes calldata callData) internal {
         (bool ok, bytes32 mode, bytes calldata executionCalldata) = callData.decodeExecute();
         if (!ok) revert SessionCalldataMalformed();
+        (bool known, uint8 callType, uint8 execType) = ExecutionLib.decodeMode(mode);
+        if (!known || execType > ExecutionLib.EXECTYPE_TRY) revert SessionExecutionModeNotAllowed(mode);
+        uint256 required = execType == ExecutionLib.EXECTYPE_TRY ? PolicyFlags.TARGET_TRY_MODE : 0;
 
-        if (mode == ExecutionLib.MODE_SINGLE) {
-            (bool valid, address target, uint256 value, bytes calldata data) = executionCalldata.decodeSingle();
-            if (!valid) revert SessionCalldataMalformed();
-            _checkCall(sessionId, 0, target, value, data);
-        } else if (mode == ExecutionLib.MODE_BATCH) {
-            (bool valid, uint256 count) = executionCalldata.batchLength();
-            if (!valid) revert SessionCalldataMalformed();
-            uint256 offset = count * 0x20;
-            for (uint256 i = 0; i < count; ++i) {
-                address target;
-                uint256 value;
-                bytes calldata data;
-                (valid, target, value, data, offset) = executionCalldata.batchAt(i, offset);
-                if (!valid) revert SessionCalldataMalformed();
-                _checkCall(sessionId, i, target, value, data);
-            }
-            if (!executionCalldata.batchEndsAt(offset)) revert SessionCalldataMalformed();
-        } else {
-            revert SessionExecutionModeNotAllowed(mode);
-        }
+        if (callType == ExecutionLib.CALLTYPE_SINGLE) _checkSingle(sessionId, required, executionCalldata);
+        else if (callType == ExecutionLib.CALLTYPE_BATCH) _checkBatch(sessionId, required, executionCalldata);
+        else if (callType == ExecutionLib.CALLTYPE_DELEGATECALL) _checkDelegate(sessionId, required, executionCalldata);
+        else revert SessionExecutionModeNotAllowed(mode);
     }
 
-    /// @dev One call: destination, value, selector, then the token limit.
-    function _checkCall(bytes32 sessionId, uint256 index, address target, uint256 value, bytes calldata data) internal {
+    /// @dev A single call: `target | value | calldata`.
+    function _checkSingle(bytes32 sessionId, uint256 required, bytes calldata executionCalldata) internal {
+        (bool valid, address target, uint256 value, bytes calldata data) = executionCalldata.decodeSingle();
+        if (!valid) revert SessionCalldataMalformed();
+        _checkCall(sessionId, required << 128, target, value, data);
+    }
+
+    /// @dev A delegatecall: `target | calldata`, only where the permission allows it.
+    function _checkDelegate(bytes32 sessionId, uint256 required, bytes calldata executionCalldata) internal {
+        (bool valid, address target, bytes calldata data) = executionCalldata.decodeDelegate();
+        if (!valid) revert SessionCalldataMalformed();
+        _checkCall(sessionId, (required | PolicyFlags.TARGET_DELEGATECALL) << 128, target, 0, data);
+    }
+
+    /// @dev Every call of a batch, in order; the batch must end exactly after the last one.
+    function _checkBatch(bytes32 sessionId, uint256 required, bytes calldata executionCalldata) internal {
+        (bool valid, uint256 count) = executionCalldata.batchLength();
+        if (!valid) revert SessionCalldataMalformed();
+        uint256 offset = count * 0x20;
+        for (uint256 i = 0; i < count; ++i) {
+            address target;
+            uint256 value;
+            bytes calldata data;
+            (valid, target, value, data, offset) = executionCalldata.batchAt(i, offset);
+            if (!valid) revert SessionCalldataMalformed();
+            _checkCall(sessionId, i | (required << 128), target, value, data);
+        }
+        if (!executionCalldata.batchEndsAt(offset)) revert SessionCalldataMalformed();
+    }
+
+    /// @dev One call: destination, call type, value, uses, selector, token amount, rules.
+    /// `indexAndRequired` packs the call's index (low 128 bits) and the target flags its
+    /// call type requires (try-mode, delegatecall; high 128 bits).
+    function _checkCall(
+        bytes32 sessionId,
+        uint256 indexAndRequired,
+        address target,
+        uint256 value,
+        bytes calldata data
+    ) internal {
+        uint256 index = uint128(indexAndRequired);
+        uint256 requiredFlags = indexAndRequired >> 128;
         // The account maps target 0 to itself; neither the account nor this module is ever
         // a permitted destination (no installModule, upgrade or session edits by a session).
         if (target == address(0) || target == msg.sender || target == address(this)) {
             revert SessionTargetNotAllowed(index, target);
         }
-        if (value != 0) revert SessionValueNotAllowed(index, value);
-        if (data.length < 4) revert SessionCallDataInvalid(index, target);
-
         TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][msg.sender];
-        uint16 flags = policy.flags;
-        if (flags & TokenCallLib.FLAG_PERMITTED == 0) revert SessionTargetNotAllowed(index, target);
+        uint256 word = _load(policy);
+        uint256 flags = uint16(word);
+        if (flags & PolicyFlags.TARGET_PERMITTED == 0) revert SessionTargetNotAllowed(index, target);
+        if (flags & requiredFlags != requiredFlags) revert SessionCallTypeNotAllowed(index, target);
+        if (value != 0) _chargeValue(policy, flags, index, target, value);
+        if (flags & PolicyFlags.TARGET_USES_LIMITED != 0) _countUse(policy, index, target);
 
+        if (data.length == 0 && flags & PolicyFlags.TARGET_EMPTY_CALLDATA != 0) return;
+        if (data.length < 4) revert SessionCallDataInvalid(index, target);
+        _checkFunction(sessionId, index, target, policy, word, data);
+    }
+
+    /// @dev The selector: a token function (one bit of the target word, and its amount
+    /// counted in the same slot) or another permitted function; then its argument rules.
+    function _checkFunction(
+        bytes32 sessionId,
+        uint256 index,
+        address target,
+        TargetPolicy storage policy,
+        uint256 word,
+        bytes calldata data
+    ) internal {
+        uint256 flags = uint16(word);
         bytes4 selector = bytes4(data[0:4]);
-        uint16 tokenFlag = TokenCallLib.flagOf(selector);
-        if (tokenFlag == 0) {
-            if (flags & TokenCallLib.FLAG_OTHER_SELECTORS == 0 || !_selectors[_selectorKey(sessionId, target, selector)][msg.sender]) {
-                revert SessionSelectorNotAllowed(index, target, selector);
-            }
-            return;
+        uint256 tokenFlag = TokenCallLib.flagOf(selector);
+        bool isToken = tokenFlag != 0 && flags & tokenFlag != 0;
+        if (isToken) {
+            _countTokens(policy, word, index, target, selector, data);
+            if (flags & PolicyFlags.TARGET_TOKEN_RULES == 0) return;
+        } else if (flags & PolicyFlags.TARGET_OTHER_SELECTORS == 0) {
+            revert SessionSelectorNotAllowed(index, target, selector);
         }
-        if (flags & tokenFlag == 0) revert SessionSelectorNotAllowed(index, target, selector);
-        (bool ok, uint256 amount) = TokenCallLib.amountOf(tokenFlag, data);
+        SelectorPolicy storage selectorPolicy = _selectors[_selectorKey(sessionId, target, selector)][msg.sender];
+        if (!isToken && !selectorPolicy.allowed) revert SessionSelectorNotAllowed(index, target, selector);
+        uint256 broken = selectorPolicy.firstBroken(data);
+        if (broken != type(uint256).max) revert SessionRuleViolated(index, target, selector, broken);
+    }
+
+    /// @dev Reads the amount of a token call from its exact shape and counts it against the limit.
+    function _countTokens(
+        TargetPolicy storage policy,
+        uint256 word,
+        uint256 index,
+        address target,
+        bytes4 selector,
+        bytes calldata data
+    ) internal {
+        (bool ok, uint256 amount) = TokenCallLib.amountOf(selector, data);
         if (!ok) revert SessionCallDataInvalid(index, target);
-        if (flags & TokenCallLib.FLAG_LIMITED != 0) {
-            uint256 spent = policy.spent;
-            uint256 limit = policy.limit;
-            if (amount > limit - spent) revert SessionLimitExceeded(index, target, spent, amount, limit);
-            policy.spent = uint120(spent + amount);
+        if (uint16(word) & PolicyFlags.TARGET_TOKEN_LIMITED == 0) return;
+        uint256 spent = uint120(word >> 136);
+        uint256 limit = uint120(word >> 16);
+        if (amount > limit - spent) revert SessionLimitExceeded(index, target, spent, amount, limit);
+        // Only tokenSpent changes: the updated word goes back in one SSTORE.
+        _store(policy, (word & type(uint136).max) | ((spent + amount) << 136));
+    }
+
+    function _chargeValue(TargetPolicy storage policy, uint256 flags, uint256 index, address target, uint256 value)
+        internal
+    {
+        if (flags & PolicyFlags.TARGET_VALUE == 0) revert SessionValueNotAllowed(index, value);
+        if (flags & PolicyFlags.TARGET_VALUE_PER_CALL_LIMITED != 0 && value > policy.valueLimitPerCall) {
+            revert SessionValuePerCallExceeded(index, target, value, policy.valueLimitPerCall);
         }
+        if (flags & PolicyFlags.TARGET_VALUE_TOTAL_LIMITED != 0) {
+            uint256 spent = policy.valueSpent;
+            uint256 limit = policy.valueLimitTotal;
+            if (value > limit - spent) revert SessionValueLimitExceeded(index, target, spent, value, limit);
+            policy.valueSpent = uint128(spent + value);
+        }
+    }
+
+    function _countUse(TargetPolicy storage policy, uint256 index, address target) internal {
+        uint64 uses = policy.uses;
+        if (uses >= policy.maxUses) revert SessionUsesExceeded(index, target, policy.maxUses);
+        policy.uses = uses + 1;
     }
 
     // ───────────────────────────── internal: helpers ─────────────────────────────
@@ -344,12 +578,36 @@ contract SessionKeyValidator is ISessionKeyValidator {
         return (sigFailed ? 1 : 0) | (uint256(validUntil) << 160) | (uint256(validAfter) << 208);
     }
 
+    /// @dev The first slot of a session record, as one word (see SessionState's layout).
+    function _load(SessionState storage session) private view returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := sload(session.slot)
+        }
+    }
+
+    /// @dev The first slot of a target record, as one word (see TargetPolicy's layout).
+    function _load(TargetPolicy storage policy) private view returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := sload(policy.slot)
+        }
+    }
+
+    function _store(TargetPolicy storage policy, uint256 word) private {
+        assembly ("memory-safe") {
+            sstore(policy.slot, word)
+        }
+    }
+
     function _targetKey(bytes32 sessionId, address target) internal pure returns (bytes32) {
         return keccak256(abi.encode(sessionId, target));
     }
 
     function _selectorKey(bytes32 sessionId, address target, bytes4 selector) internal pure returns (bytes32) {
         return keccak256(abi.encode(sessionId, target, selector));
+    }
+
+    function _paymasterKey(bytes32 sessionId, address paymaster) internal pure returns (bytes32) {
+        return keccak256(abi.encode(sessionId, paymaster));
     }
 
     // ───────────────────────────── metadata ─────────────────────────────
@@ -366,6 +624,6 @@ contract SessionKeyValidator is ISessionKeyValidator {
 
     /// @notice The module's version.
     function version() external pure returns (string memory) {
-        return "0.1.0";
+        return "0.2.0";
     }
 }

@@ -44,6 +44,9 @@ export class SessionKeyCannotSignMessagesError extends BaseError {
   }
 }
 
+/** Signature form "use an existing session": 0x00 | key | salt | r | s | v. */
+const signatureUse = '0x00' as Hex
+
 /** A stub r | s | v of the right shape (low s, v = 27) for gas estimation. */
 const stubRsv =
   '0xfffffffffffffffffffffffffffffff0000000000000000000000000000000007aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1b' as Hex
@@ -109,7 +112,7 @@ export async function toSessionKeyAccount(
       })
     },
     async getStubSignature() {
-      return concat([session.sessionKey, session.salt, stubRsv])
+      return concat([signatureUse, session.sessionKey, session.salt, stubRsv])
     },
     async signUserOperation(userOperation) {
       const userOpHash = getUserOperationHash({
@@ -120,7 +123,7 @@ export async function toSessionKeyAccount(
       })
       // Bound to this operation and this session: keccak256(userOpHash ‖ sessionId).
       const signature = await sign({ hash: keccak256(concat([userOpHash, session.id])) })
-      return concat([session.sessionKey, session.salt, signature])
+      return concat([signatureUse, session.sessionKey, session.salt, signature])
     },
     async signMessage() {
       throw new SessionKeyCannotSignMessagesError()

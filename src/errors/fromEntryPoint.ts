@@ -118,6 +118,56 @@ function decodeModuleError(data: Hex, cause: unknown): BaseError | undefined {
         detail: `paymaster ${args[0]} is not allowed by the session`,
         cause,
       })
+    case 'SessionCallTypeNotAllowed':
+      return new CallNotPermittedError({
+        index,
+        target,
+        rule: 'call-type',
+        detail: `it runs in try-mode or as a delegatecall on ${target}, which its permission does not allow`,
+        cause,
+      })
+    case 'SessionRuleViolated': {
+      const selector = args[2] as Hex
+      return new CallNotPermittedError({
+        index,
+        target,
+        selector,
+        rule: 'argument',
+        detail: `it breaks argument rule ${args[3]} of ${describeSelector(selector)} on ${target}`,
+        cause,
+      })
+    }
+    case 'SessionValuePerCallExceeded':
+      return new CallNotPermittedError({
+        index,
+        target,
+        rule: 'value',
+        detail: `it sends ${args[2]} wei, over the per-call limit of ${args[3]} wei`,
+        cause,
+      })
+    case 'SessionValueLimitExceeded':
+      return new CallNotPermittedError({
+        index,
+        target,
+        rule: 'value',
+        detail: `${args[3]} wei would bring the value sent to ${target} to ${(args[2] as bigint) + (args[3] as bigint)}, over the limit of ${args[4]} wei`,
+        cause,
+      })
+    case 'SessionUsesExceeded':
+      return new CallNotPermittedError({
+        index,
+        target,
+        rule: 'uses',
+        detail: `the session may call ${target} ${args[2]} times, and has`,
+        cause,
+      })
+    case 'SessionGasBudgetExceeded':
+      return new CallNotPermittedError({
+        index: 0,
+        rule: 'gas-budget',
+        detail: `its maximum cost of ${args[1]} wei would bring the session's gas spending to ${(args[0] as bigint) + (args[1] as bigint)}, over the budget of ${args[2]} wei`,
+        cause,
+      })
     case 'SessionLimitExceeded':
       return new SpendingLimitExceededError({
         index,

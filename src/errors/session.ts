@@ -84,11 +84,14 @@ export class SessionNotFoundError extends BaseError {
 export type CallRule =
   | 'destination'
   | 'method'
+  | 'argument'
   | 'value'
+  | 'uses'
   | 'calldata'
+  | 'call-type'
   | 'execution-mode'
   | 'paymaster'
-  | 'forbidden-destination'
+  | 'gas-budget'
 
 /** A call of the operation is outside the session's permissions. */
 export class CallNotPermittedError extends BaseError {

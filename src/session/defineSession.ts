@@ -1,9 +1,10 @@
 import { type Address, encodeAbiParameters, type Hex, keccak256, toHex } from 'viem'
 import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
+import { parsePaymasters } from './encode.js'
 import { toPermission } from './permissions.js'
 import type { Permission, PermissionInput, Session, SessionValidity } from './types.js'
-import { nowSeconds, parseAddress, parseBytes32, parseTimestamp } from './validate.js'
+import { nowSeconds, parseAddress, parseAmount, parseBytes32, parseTimestamp } from './validate.js'
 
 /** At most this many destinations per session (keeps the grant's gas bounded). */
 export const maxPermissionsPerSession = 16
@@ -24,6 +25,10 @@ export type DefineSessionParameters = {
   salt?: Hex | undefined
   /** The validator module; the canonical deployment by default. */
   module?: Address | undefined
+  /** The only paymasters the session's operations may name; none by default. */
+  paymasters?: readonly Address[] | undefined
+  /** The most wei the session's operations may cost in total (at their signed gas limits and max fee). */
+  gasBudget?: bigint | number | string | undefined
   /** "Now" in seconds, to check the end is in the future; the machine clock by default. */
   now?: number | undefined
 }
@@ -149,6 +154,9 @@ export function defineSession(parameters: DefineSessionParameters): Session {
     }
   })
 
+  const paymasters = parsePaymasters(parameters.paymasters ?? [], 'paymasters')
+  const gasBudget =
+    parameters.gasBudget === undefined ? undefined : parseAmount(parameters.gasBudget, 'gasBudget', 2n ** 128n - 1n)
   return {
     account,
     chainId,
@@ -160,6 +168,8 @@ export function defineSession(parameters: DefineSessionParameters): Session {
     validUntil,
     enabled: validity.enable ?? true,
     permissions,
+    paymasters,
+    ...(gasBudget === undefined ? {} : { gasBudget }),
   }
 }
 

@@ -2,8 +2,9 @@ import { type Address, type Hex, maxUint256 } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { getSessionId } from './defineSession.js'
 import { toPermission } from './permissions.js'
+import { ruleConditions } from './rules.js'
 import type { Session } from './types.js'
-import { parseAddress, parseBytes32, parseTimestamp } from './validate.js'
+import { parseAddress, parseAmount, parseBytes32, parseTimestamp } from './validate.js'
 
 /** The `SessionConfig` struct the module's `createSession` takes. */
 export type SessionConfigStruct = {
@@ -12,11 +13,27 @@ export type SessionConfigStruct = {
   validAfter: number
   validUntil: number
   enabled: boolean
-  permissions: readonly { target: Address; selectors: readonly Hex[]; tokenLimit: bigint }[]
+  paymasters: readonly Address[]
+  gasBudget: bigint
+  permissions: readonly {
+    target: Address
+    selectors: readonly Hex[]
+    tokenLimit: bigint
+    valueLimitPerCall: bigint
+    valueLimitTotal: bigint
+    maxUses: bigint
+    flags: number
+    rules: readonly { selector: Hex; word: number; condition: number; bits: number; values: readonly Hex[] }[]
+  }[]
 }
 
+/** Permission.flags bits (PolicyFlags.sol). */
+const PERMISSION_DELEGATECALL = 1
+const PERMISSION_TRY_MODE = 2
+const PERMISSION_EMPTY_CALLDATA = 4
+
 /**
- * The session as the module's `SessionConfig` struct (no token limit → `type(uint256).max`).
+ * The session as the module's `SessionConfig` struct ("no limit" → `type(uint256).max`).
  *
  * @example
  * import { encodeFunctionData } from 'viem'
@@ -31,10 +48,26 @@ export function toSessionConfig(session: Session): SessionConfigStruct {
     validAfter: checked.validAfter,
     validUntil: checked.validUntil,
     enabled: checked.enabled,
+    paymasters: checked.paymasters,
+    gasBudget: checked.gasBudget ?? maxUint256,
     permissions: checked.permissions.map((p) => ({
       target: p.target,
       selectors: p.selectors,
       tokenLimit: p.tokenLimit ?? maxUint256,
+      valueLimitPerCall: p.valueLimit ? (p.valueLimit.perCall ?? maxUint256) : 0n,
+      valueLimitTotal: p.valueLimit ? (p.valueLimit.total ?? maxUint256) : 0n,
+      maxUses: p.maxUses ?? maxUint256,
+      flags:
+        (p.allowDelegatecall ? PERMISSION_DELEGATECALL : 0) |
+        (p.allowTryMode ? PERMISSION_TRY_MODE : 0) |
+        (p.allowEmptyCalldata ? PERMISSION_EMPTY_CALLDATA : 0),
+      rules: (p.rules ?? []).map((r) => ({
+        selector: r.selector,
+        word: r.word,
+        condition: ruleConditions.indexOf(r.condition),
+        bits: r.bits,
+        values: r.values,
+      })),
     })),
   }
 }
@@ -87,6 +120,9 @@ export function assertSession(session: unknown, field = 'session'): Session {
     throw new InvalidParameterError({ field: `${field}.permissions`, value: s.permissions, reason: 'no permission' })
   }
   const permissions = s.permissions.map((p, i) => toPermission(p, `${field}.permissions[${i}]`))
+  const paymasters = parsePaymasters(s.paymasters ?? [], `${field}.paymasters`)
+  const gasBudget =
+    s.gasBudget === undefined ? undefined : parseAmount(s.gasBudget, `${field}.gasBudget`, 2n ** 128n - 1n)
   return {
     account,
     chainId: s.chainId,
@@ -98,5 +134,20 @@ export function assertSession(session: unknown, field = 'session'): Session {
     validUntil,
     enabled: s.enabled,
     permissions,
+    paymasters,
+    ...(gasBudget === undefined ? {} : { gasBudget }),
   }
+}
+
+/** A list of distinct, non-zero paymaster addresses, or a typed error naming `field`. */
+export function parsePaymasters(value: unknown, field: string): Address[] {
+  if (!Array.isArray(value)) throw new InvalidParameterError({ field, value, reason: 'not an array of addresses' })
+  const paymasters = value.map((v, i) => parseAddress(v, `${field}[${i}]`))
+  paymasters.forEach((p, i) => {
+    if (BigInt(p) === 0n) throw new InvalidParameterError({ field: `${field}[${i}]`, reason: 'the zero address' })
+    if (paymasters.indexOf(p) !== i) {
+      throw new InvalidParameterError({ field: `${field}[${i}]`, value: p, reason: 'listed twice' })
+    }
+  })
+  return paymasters
 }

@@ -1,6 +1,7 @@
 import { type Abi, type AbiFunction, type Address, type ContractFunctionName, type Hex, toFunctionSelector } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
-import type { Permission, PermissionInput, SeedPermission } from './types.js'
+import { maxRulesPerSelector, toArgRule } from './rules.js'
+import type { ArgRule, Permission, PermissionInput, SeedPermission, ValueLimit } from './types.js'
 import { parseAddress, parseAmount } from './validate.js'
 
 /** At most this many selectors per permission (keeps the grant's gas bounded). */
@@ -82,8 +83,9 @@ export function toPermission(input: PermissionInput, field = 'permission'): Perm
     : { target: 'target', selectors: 'selectors', limit: 'tokenLimit' }
   const raw = input as Record<string, unknown>
   const target = parseAddress(raw[names.target], `${field}.${names.target}`)
-  const methods = raw[names.selectors]
-  if (!Array.isArray(methods) || methods.length === 0) {
+  const allowEmptyCalldata = parseFlag(raw.allowEmptyCalldata, `${field}.allowEmptyCalldata`)
+  const methods = raw[names.selectors] ?? []
+  if (!Array.isArray(methods) || (methods.length === 0 && !allowEmptyCalldata)) {
     throw new InvalidParameterError({
       field: `${field}.${names.selectors}`,
       value: methods,
@@ -105,7 +107,64 @@ export function toPermission(input: PermissionInput, field = 'permission'): Perm
   })
   const limit = raw[names.limit]
   const tokenLimit = limit === undefined ? undefined : parseAmount(limit, `${field}.${names.limit}`)
-  return { target, selectors, ...(tokenLimit === undefined ? {} : { tokenLimit }) }
+  const valueLimit = parseValueLimit(raw.valueLimit, `${field}.valueLimit`)
+  const maxUses = raw.maxUses === undefined ? undefined : parseAmount(raw.maxUses, `${field}.maxUses`, 2n ** 64n - 1n)
+  const rules = parseRules(raw.rules, selectors, `${field}.rules`)
+  const allowDelegatecall = parseFlag(raw.allowDelegatecall, `${field}.allowDelegatecall`)
+  const allowTryMode = parseFlag(raw.allowTryMode, `${field}.allowTryMode`)
+  return {
+    target,
+    selectors,
+    ...(tokenLimit === undefined ? {} : { tokenLimit }),
+    ...(valueLimit === undefined ? {} : { valueLimit }),
+    ...(maxUses === undefined ? {} : { maxUses }),
+    ...(rules.length === 0 ? {} : { rules }),
+    ...(allowDelegatecall ? { allowDelegatecall } : {}),
+    ...(allowTryMode ? { allowTryMode } : {}),
+    ...(allowEmptyCalldata ? { allowEmptyCalldata } : {}),
+  }
+}
+
+function parseFlag(value: unknown, field: string): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new InvalidParameterError({ field, value, reason: 'not a boolean' })
+  return value
+}
+
+function parseValueLimit(value: unknown, field: string): ValueLimit | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidParameterError({ field, value, reason: 'not an object', fix: 'give { perCall?, total? } in wei' })
+  }
+  const { perCall, total } = value as Record<string, unknown>
+  const max = 2n ** 128n - 1n
+  return {
+    ...(perCall === undefined ? {} : { perCall: parseAmount(perCall, `${field}.perCall`, max) }),
+    ...(total === undefined ? {} : { total: parseAmount(total, `${field}.total`, max) }),
+  }
+}
+
+function parseRules(value: unknown, selectors: readonly Hex[], field: string): ArgRule[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw new InvalidParameterError({ field, value, reason: 'not an array of rules' })
+  const rules = value.map((input, i) => toArgRule(input, `${field}[${i}]`))
+  rules.forEach((rule, i) => {
+    if (!selectors.includes(rule.selector)) {
+      throw new InvalidParameterError({
+        field: `${field}[${i}].method`,
+        value: rule.method ?? rule.selector,
+        reason: 'the rule is on a method the permission does not list',
+        fix: 'add the method to the permission, or remove the rule',
+      })
+    }
+    if (rules.filter((r) => r.selector === rule.selector).length > maxRulesPerSelector) {
+      throw new InvalidParameterError({
+        field,
+        reason: `more than ${maxRulesPerSelector} rules on ${rule.method ?? rule.selector}`,
+      })
+    }
+  })
+  return rules
 }
 
 /** Parameters of {@link permissionFromAbi}. */

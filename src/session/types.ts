@@ -1,18 +1,71 @@
 import type { Address, Hex } from 'viem'
 
+/** How an argument is compared (unsigned for lt/lte/gt/gte). */
+export type RuleCondition = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'oneOf'
+
 /**
- * What a session may call on one destination contract, in the SDK's normal form.
- * `tokenLimit` is the cumulative amount (in the token's base units) that `transfer`,
- * `approve`, `transferFrom` and `increaseAllowance` may move in total; absent means no limit.
+ * An argument rule in the SDK's normal form, what the module stores: the argument's word
+ * index after the selector, its width in bits, and 32-byte values. `method`, `arg` and
+ * `type` say what it was built from, for display.
+ */
+export type ArgRule = {
+  selector: Hex
+  word: number
+  condition: RuleCondition
+  bits: number
+  values: readonly Hex[]
+  method?: string | undefined
+  arg?: string | undefined
+  type?: string | undefined
+}
+
+/**
+ * An argument rule as a person writes it.
+ *
+ * @example
+ * { method: 'transfer(address to, uint256 amount)', arg: 'to', condition: 'eq', value: shop }
+ * { method: 'transfer(address,uint256)', arg: 1, condition: 'lte', value: 100n * 10n ** 6n }
+ */
+export type ArgRuleInput = {
+  /** The function's signature with its argument types (names optional). */
+  method: string
+  /** The argument, by name or by position (0 = first). */
+  arg: string | number
+  condition: RuleCondition
+  /** The value to compare with; an array of 1 to 4 values for `oneOf`. */
+  value: unknown
+}
+
+/** Native value a permission allows: per call and in total (absent fields: no limit). */
+export type ValueLimit = { perCall?: bigint | undefined; total?: bigint | undefined }
+
+/**
+ * What a session may do on one destination contract, in the SDK's normal form.
+ * - `tokenLimit`: the cumulative amount (base units) that `transfer`, `approve`,
+ *   `transferFrom` and `increaseAllowance` may move in total; absent: no limit.
+ * - `valueLimit`: native value allowed; absent: none.
+ * - `maxUses`: how many calls may go to this destination; absent: no limit.
+ * - `rules`: conditions on static arguments of the listed selectors.
+ * - `allowDelegatecall`, `allowTryMode`: the ERC-7579 call types a session may use with
+ *   this destination (both refused by default); `allowEmptyCalldata`: plain value transfers.
  */
 export type Permission = {
   target: Address
   selectors: readonly Hex[]
   tokenLimit?: bigint | undefined
+  valueLimit?: ValueLimit | undefined
+  maxUses?: bigint | undefined
+  rules?: readonly ArgRule[] | undefined
+  allowDelegatecall?: boolean | undefined
+  allowTryMode?: boolean | undefined
+  allowEmptyCalldata?: boolean | undefined
 }
 
+/** A bigint, a safe integer, or a string of digits (base units). */
+export type AmountInput = bigint | number | string
+
 /**
- * A permission in the words of the original session-key docs.
+ * A permission in the words of the original session-key docs, with the optional rules.
  *
  * @example
  * { whitelistDestination: usdc, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: 1000n * 10n ** 6n }
@@ -22,8 +75,17 @@ export type SeedPermission = {
   whitelistDestination: Address
   /** Functions it may call there: selectors (`0xa9059cbb`) or signatures (`transfer(address,uint256)`). */
   whitelistMethods: readonly string[]
-  /** Cumulative token amount in base units (bigint, safe integer, or a string of digits). */
-  tokenAmount?: bigint | number | string | undefined
+  /** Cumulative token amount in base units. */
+  tokenAmount?: AmountInput | undefined
+  /** Native value allowed, per call and in total (absent: none). */
+  valueLimit?: { perCall?: AmountInput | undefined; total?: AmountInput | undefined } | undefined
+  /** How many calls may go to this destination. */
+  maxUses?: AmountInput | undefined
+  /** Conditions on arguments. */
+  rules?: readonly (ArgRuleInput | ArgRule)[] | undefined
+  allowDelegatecall?: boolean | undefined
+  allowTryMode?: boolean | undefined
+  allowEmptyCalldata?: boolean | undefined
 }
 
 /** Either form of permission accepted by {@link defineSession}. */
@@ -67,4 +129,8 @@ export type Session = {
   enabled: boolean
   /** What the session may call. */
   permissions: readonly Permission[]
+  /** The only paymasters its operations may name (empty: none). */
+  paymasters: readonly Address[]
+  /** The most wei its operations may cost in total, at their signed limits; absent: no cap. */
+  gasBudget?: bigint | undefined
 }

@@ -18,6 +18,7 @@ import {
   sessionAccountAbi,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
+  toSessionConfig,
   toSessionKeyAccount,
   UserOperationFailedError,
 } from '../../src/index.js'
@@ -244,16 +245,7 @@ describe('validateUserOp: session state and time', () => {
     const createAgain = encodeFunctionData({
       abi: sessionKeyValidatorAbi,
       functionName: 'createSession',
-      args: [
-        {
-          sessionKey: session.sessionKey,
-          salt: session.salt,
-          validAfter: session.validAfter,
-          validUntil: session.validUntil,
-          enabled: true,
-          permissions: [{ target: f.token, selectors: ['0xa9059cbb'], tokenLimit: tusd(1000) }],
-        },
-      ],
+      args: [toSessionConfig(session)],
     })
     await assert.rejects(
       f.send(f.ownerAccount, [{ to: sessionKeyValidatorAddress, data: createAgain }]),

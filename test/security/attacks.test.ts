@@ -50,6 +50,11 @@ const transferData = (to: Address, amount: bigint) =>
   encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [to, amount] })
 const single = (target: Address, data: Hex, value = 0n) =>
   encodePacked(['address', 'uint256', 'bytes'], [target, value, data])
+const batchOf = (target: Address, data: Hex) =>
+  encodeAbiParameters(
+    [{ type: 'tuple[]', components: [{ type: 'address' }, { type: 'uint256' }, { type: 'bytes' }] }],
+    [[[target, 0n, data]]],
+  )
 /** execute(mode, executionCalldata) encoded by hand, so that each word can be bent. */
 const execute = (mode: Hex, executionCalldata: Hex, offset = 0x40n, trailing: Hex = '0x') => {
   const length = BigInt(size(executionCalldata))
@@ -161,13 +166,18 @@ describe('calldata and execution path', () => {
     const tryMode = `0x0001${'00'.repeat(30)}` as Hex
     const batchTry = `0x0101${'00'.repeat(30)}` as Hex
     const dirtyPayload = `0x00${'00'.repeat(30)}01` as Hex
-    for (const mode of [delegate, tryMode, batchTry, dirtyPayload]) {
-      await assert.rejects(
-        f.sendRaw(dapp, { callData: execute(mode, single(f.token, transferData(f.recipient, 1n))) }),
-        isRule('execution-mode'),
-        `mode ${mode}`,
-      )
+    for (const mode of [delegate, tryMode, batchTry]) {
+      const exec =
+        mode === batchTry
+          ? batchOf(f.token, transferData(f.recipient, 1n))
+          : single(f.token, transferData(f.recipient, 1n))
+      await assert.rejects(f.sendRaw(dapp, { callData: execute(mode, exec) }), isRule('call-type'), `mode ${mode}`)
     }
+    // Any other mode byte set (selector, payload) is refused whatever the permission says.
+    await assert.rejects(
+      f.sendRaw(dapp, { callData: execute(dirtyPayload, single(f.token, transferData(f.recipient, 1n))) }),
+      isRule('execution-mode'),
+    )
     await nothingMoved(session)
   })
 
@@ -276,17 +286,17 @@ describe('signatures and replay', () => {
     const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
     const callData = await dapp.encodeCalls([f.transfer(1n)])
     const highS = (signed: Hex) => {
-      const r = sliceHex(signed, 52, 84)
-      const s = hexToBigInt(sliceHex(signed, 84, 116))
-      const v = Number(hexToBigInt(sliceHex(signed, 116, 117)))
-      return concat([sliceHex(signed, 0, 52), r, pad(numberToHex(n - s)), numberToHex(v === 27 ? 28 : 27)])
+      const r = sliceHex(signed, 53, 85)
+      const s = hexToBigInt(sliceHex(signed, 85, 117))
+      const v = Number(hexToBigInt(sliceHex(signed, 117, 118)))
+      return concat([sliceHex(signed, 0, 53), r, pad(numberToHex(n - s)), numberToHex(v === 27 ? 28 : 27)])
     }
     await assert.rejects(f.sendRaw(dapp, { callData, signature: highS }), InvalidSessionSignatureError)
-    const zeroR = (signed: Hex) => concat([sliceHex(signed, 0, 52), pad('0x00'), sliceHex(signed, 84)])
+    const zeroR = (signed: Hex) => concat([sliceHex(signed, 0, 53), pad('0x00'), sliceHex(signed, 85)])
     await assert.rejects(f.sendRaw(dapp, { callData, signature: zeroR }), InvalidSessionSignatureError)
-    const zeroS = (signed: Hex) => concat([sliceHex(signed, 0, 84), pad('0x00'), sliceHex(signed, 116)])
+    const zeroS = (signed: Hex) => concat([sliceHex(signed, 0, 85), pad('0x00'), sliceHex(signed, 117)])
     await assert.rejects(f.sendRaw(dapp, { callData, signature: zeroS }), InvalidSessionSignatureError)
-    const truncated = (signed: Hex) => sliceHex(signed, 0, 116)
+    const truncated = (signed: Hex) => sliceHex(signed, 0, 117)
     await assert.rejects(f.sendRaw(dapp, { callData, signature: truncated }), InvalidSessionSignatureError)
     await nothingMoved(session)
     await f.sendRaw(dapp, { callData }) // the untouched signature is fine

@@ -13,10 +13,21 @@ pragma solidity ^0.8.28;
 library ExecutionLib {
     /// @dev `execute(bytes32,bytes)` of ERC-7579.
     bytes4 internal constant EXECUTE_SELECTOR = 0xe9ae5c53;
-    /// @dev Call type 0x00 (single), exec type 0x00 (revert on failure), all other bytes zero.
-    bytes32 internal constant MODE_SINGLE = bytes32(0);
-    /// @dev Call type 0x01 (batch), exec type 0x00 (revert on failure), all other bytes zero.
-    bytes32 internal constant MODE_BATCH = bytes32(uint256(1) << 248);
+    /// @dev ERC-7579 call types (mode byte 0).
+    uint8 internal constant CALLTYPE_SINGLE = 0x00;
+    uint8 internal constant CALLTYPE_BATCH = 0x01;
+    uint8 internal constant CALLTYPE_DELEGATECALL = 0xff;
+    /// @dev ERC-7579 exec types (mode byte 1): revert on failure, or try (carry on).
+    uint8 internal constant EXECTYPE_DEFAULT = 0x00;
+    uint8 internal constant EXECTYPE_TRY = 0x01;
+
+    /// @notice Splits a mode into call type and exec type; `ok` only when every other byte
+    /// (unused, selector, payload) is zero, so no mode the policy did not read can apply.
+    function decodeMode(bytes32 mode) internal pure returns (bool ok, uint8 callType, uint8 execType) {
+        callType = uint8(mode[0]);
+        execType = uint8(mode[1]);
+        ok = uint256(mode) << 16 == 0;
+    }
 
     /// @notice Splits `execute(mode, executionCalldata)` calldata into its two arguments.
     /// @dev Layout: selector | mode | offset (must be 0x40) | length | data padded to 32 bytes,
@@ -43,6 +54,14 @@ library ExecutionLib {
         value = uint256(bytes32(executionCalldata[20:52]));
         data = executionCalldata[52:];
         ok = true;
+    }
+
+    /// @notice Reads a delegatecall execution: `target (20 bytes) | calldata`.
+    function decodeDelegate(
+        bytes calldata executionCalldata
+    ) internal pure returns (bool ok, address target, bytes calldata data) {
+        if (executionCalldata.length < 20) return (false, address(0), executionCalldata[0:0]);
+        return (true, address(bytes20(executionCalldata[0:20])), executionCalldata[20:]);
     }
 
     /// @notice Reads the length of a batch (`abi.encode(Execution[])`) after checking its head.

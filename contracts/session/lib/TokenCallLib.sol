@@ -2,32 +2,21 @@
 pragma solidity ^0.8.28;
 
 /// @title TokenCallLib
-/// @notice The ERC-20 functions whose amounts count against a session's token limit, each
-/// kept as one bit in the destination's policy word so that an ERC-20 call is checked with
-/// a single storage read.
+/// @notice The ERC-20 functions whose amounts count against a session's token limit. Each is
+/// one bit in the destination's policy word, so an ERC-20 call is checked with a single
+/// storage read.
 library TokenCallLib {
-    /// @dev The destination is part of the session.
-    uint16 internal constant FLAG_PERMITTED = 1 << 0;
-    /// @dev The destination has a cumulative token limit.
-    uint16 internal constant FLAG_LIMITED = 1 << 1;
-    /// @dev Some selector other than the four token functions is permitted (stored apart).
-    uint16 internal constant FLAG_OTHER_SELECTORS = 1 << 2;
-    uint16 internal constant FLAG_TRANSFER = 1 << 3;
-    uint16 internal constant FLAG_APPROVE = 1 << 4;
-    uint16 internal constant FLAG_TRANSFER_FROM = 1 << 5;
-    uint16 internal constant FLAG_INCREASE_ALLOWANCE = 1 << 6;
-
     bytes4 internal constant TRANSFER = 0xa9059cbb; // transfer(address,uint256)
     bytes4 internal constant APPROVE = 0x095ea7b3; // approve(address,uint256)
     bytes4 internal constant TRANSFER_FROM = 0x23b872dd; // transferFrom(address,address,uint256)
     bytes4 internal constant INCREASE_ALLOWANCE = 0x39509351; // increaseAllowance(address,uint256)
 
-    /// @notice The policy bit of a token function, or 0 for any other selector.
-    function flagOf(bytes4 selector) internal pure returns (uint16) {
-        if (selector == TRANSFER) return FLAG_TRANSFER;
-        if (selector == APPROVE) return FLAG_APPROVE;
-        if (selector == TRANSFER_FROM) return FLAG_TRANSFER_FROM;
-        if (selector == INCREASE_ALLOWANCE) return FLAG_INCREASE_ALLOWANCE;
+    /// @notice The policy bit of a token function (see PolicyFlags), or 0 for any other selector.
+    function flagOf(bytes4 selector) internal pure returns (uint256) {
+        if (selector == TRANSFER) return 1 << 3;
+        if (selector == APPROVE) return 1 << 4;
+        if (selector == TRANSFER_FROM) return 1 << 5;
+        if (selector == INCREASE_ALLOWANCE) return 1 << 6;
         return 0;
     }
 
@@ -36,8 +25,8 @@ library TokenCallLib {
     /// bytes. `transferFrom` is `(address, address, uint256)`: exactly 100 bytes. Address words
     /// must have clean upper bits. Anything else is refused (`ok = false`), so the token never
     /// decodes an amount the policy did not count.
-    function amountOf(uint16 flag, bytes calldata data) internal pure returns (bool ok, uint256 amount) {
-        if (flag == FLAG_TRANSFER_FROM) {
+    function amountOf(bytes4 selector, bytes calldata data) internal pure returns (bool ok, uint256 amount) {
+        if (selector == TRANSFER_FROM) {
             if (data.length != 100) return (false, 0);
             if (uint256(bytes32(data[4:36])) >> 160 != 0 || uint256(bytes32(data[36:68])) >> 160 != 0) {
                 return (false, 0);

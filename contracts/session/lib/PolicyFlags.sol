@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title PolicyFlags
+/// @notice Bits of the packed policy words, in one place so that storage, validation and the
+/// SDK agree (src/policy/flags.ts mirrors this file).
+library PolicyFlags {
+    // ── Permission.flags (given by the owner) ──
+    uint8 internal constant PERMISSION_DELEGATECALL = 1 << 0;
+    uint8 internal constant PERMISSION_TRY_MODE = 1 << 1;
+    uint8 internal constant PERMISSION_EMPTY_CALLDATA = 1 << 2;
+
+    // ── TargetPolicy.flags (stored) ──
+    uint256 internal constant TARGET_PERMITTED = 1 << 0;
+    uint256 internal constant TARGET_TOKEN_LIMITED = 1 << 1;
+    uint256 internal constant TARGET_OTHER_SELECTORS = 1 << 2;
+    // bits 3-6: TokenCallLib.flagOf (transfer, approve, transferFrom, increaseAllowance)
+    uint256 internal constant TARGET_TOKEN_SELECTORS = 0x78;
+    uint256 internal constant TARGET_TOKEN_RULES = 1 << 7;
+    uint256 internal constant TARGET_VALUE = 1 << 8;
+    uint256 internal constant TARGET_USES_LIMITED = 1 << 9;
+    uint256 internal constant TARGET_DELEGATECALL = 1 << 10;
+    uint256 internal constant TARGET_TRY_MODE = 1 << 11;
+    uint256 internal constant TARGET_EMPTY_CALLDATA = 1 << 12;
+    uint256 internal constant TARGET_VALUE_PER_CALL_LIMITED = 1 << 13;
+    uint256 internal constant TARGET_VALUE_TOTAL_LIMITED = 1 << 14;
+
+    // ── SessionState.flags (stored) ──
+    uint8 internal constant SESSION_PAYMASTERS = 1 << 0;
+    uint8 internal constant SESSION_GAS_BUDGET = 1 << 1;
+
+    // ── ArgRule.condition ──
+    uint8 internal constant EQ = 0;
+    uint8 internal constant NEQ = 1;
+    uint8 internal constant LT = 2;
+    uint8 internal constant LTE = 3;
+    uint8 internal constant GT = 4;
+    uint8 internal constant GTE = 5;
+    uint8 internal constant ONE_OF = 6;
+
+    uint256 internal constant MAX_RULES_PER_SELECTOR = 8;
+    uint256 internal constant MAX_ONE_OF_VALUES = 4;
+}
