@@ -61,13 +61,19 @@ export {
   permissionFromAbi,
   toPermission,
 } from './session/permissions.js'
+export { maxOneOfValues, maxRulesPerSelector, ruleConditions, toArgRule } from './session/rules.js'
 export type {
+  AmountInput,
+  ArgRule,
+  ArgRuleInput,
   Permission,
   PermissionInput,
+  RuleCondition,
   SeedPermission,
   Session,
   SessionValidity,
   Timestamp,
+  ValueLimit,
 } from './session/types.js'
 export { maxTokenLimit } from './session/validate.js'
 export { type CreateBundlerSubmitterParameters, createBundlerSubmitter } from './submitter/bundlerSubmitter.js'

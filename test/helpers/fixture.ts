@@ -39,6 +39,8 @@ export type GrantOptions = {
   start?: number
   end?: number
   enable?: boolean
+  paymasters?: readonly Address[]
+  gasBudget?: bigint
 }
 
 export async function createFixture() {
@@ -88,6 +90,8 @@ export async function createFixture() {
         endTimestamp: options.end ?? now + 3600,
         enable: options.enable,
       },
+      paymasters: options.paymasters,
+      gasBudget: options.gasBudget,
       now,
     })
     await send(ownerAccount, await getGrantSessionCalls(client, { session }))
