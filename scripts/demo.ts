@@ -8,7 +8,14 @@
 import { parseArgs } from 'node:util'
 import { type Address, encodeFunctionData, formatUnits, parseUnits } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import { connectDevnet, createDevnet, deployTestToken, mintTestToken, testTokenAbi } from '../src/devnet/index.js'
+import {
+  connectDevnet,
+  createDevnet,
+  type Devnet,
+  deployTestToken,
+  mintTestToken,
+  testTokenAbi,
+} from '../src/devnet/index.js'
 import {
   CallNotPermittedError,
   defineSession,
@@ -24,29 +31,42 @@ import {
   toOwnerAccount,
   toSessionKeyAccount,
   type UserOperationOutcome,
+  type UserOperationSubmitter,
 } from '../src/index.js'
 
 let failures = 0
 const say = (text: string) => console.log(text)
 const gas = (o: UserOperationOutcome) => `${o.transactionGasUsed.toLocaleString('en-US')} gas`
 
+/**
+ * Each refusal twice: the SDK's pre-flight check predicts it before anything is sent, then
+ * the same operation is forced to the chain (pre-flight off) to show the chain refuses it.
+ */
 async function expectRejected(
   what: string,
   expected: abstract new (...args: never[]) => Error,
-  send: () => Promise<unknown>,
+  send: (submitter: UserOperationSubmitter) => Promise<unknown>,
+  devnet: Devnet,
 ): Promise<void> {
-  try {
-    await send()
-    failures++
-    say(`  ✗ ${what}: it was NOT rejected`)
-  } catch (error) {
-    if (error instanceof expected) {
-      say(`  ✓ ${what}: rejected — ${(error as { shortMessage?: string }).shortMessage ?? error.message}`)
-    } else {
-      failures++
-      say(`  ✗ ${what}: rejected, but not with ${expected.name}: ${(error as Error).message.split('\n')[0]}`)
+  const outcome = async (submitter: UserOperationSubmitter) => {
+    try {
+      await send(submitter)
+      return 'not rejected'
+    } catch (error) {
+      return error instanceof expected ? error : `rejected with ${(error as Error).message.split('\n')[0]}`
     }
   }
+  const predicted = await outcome(devnet.submitter)
+  const onChain = await outcome(devnet.submitterWithoutPreflight)
+  if (typeof predicted === 'string' || typeof onChain === 'string') {
+    failures++
+    say(`  ✗ ${what}: expected ${expected.name}; pre-flight: ${String(predicted)}; chain: ${String(onChain)}`)
+    return
+  }
+  const text = (e: Error) => (e as { shortMessage?: string }).shortMessage ?? e.message
+  say(
+    `  ✓ ${what}\n      SDK pre-flight (nothing sent): ${text(predicted)}\n      chain (sent anyway):          ${text(onChain)}`,
+  )
 }
 
 async function main(): Promise<void> {
@@ -127,20 +147,33 @@ async function main(): Promise<void> {
   if (limit.spent !== tusd('900')) failures++
 
   // 6. Everything outside the session is rejected on chain.
-  say('6. Outside the session, the chain refuses:')
-  await expectRejected('a transfer of 200 TUSD (would total 1,100)', SpendingLimitExceededError, () =>
-    devnet.submitter.sendUserOperation({ account: dapp, calls: [transfer('200')] }),
+  say('6. Outside the session, everything is refused — predicted by the SDK, enforced by the chain:')
+  await expectRejected(
+    'a transfer of 200 TUSD (would total 1,100)',
+    SpendingLimitExceededError,
+    (submitter) => submitter.sendUserOperation({ account: dapp, calls: [transfer('200')] }),
+    devnet,
   )
-  await expectRejected('approve on the same token (method not allowed)', CallNotPermittedError, () =>
-    devnet.submitter.sendUserOperation({
-      account: dapp,
-      calls: [
-        { to: token, data: encodeFunctionData({ abi: testTokenAbi, functionName: 'approve', args: [recipient, 1n] }) },
-      ],
-    }),
+  await expectRejected(
+    'approve on the same token (method not allowed)',
+    CallNotPermittedError,
+    (submitter) =>
+      submitter.sendUserOperation({
+        account: dapp,
+        calls: [
+          {
+            to: token,
+            data: encodeFunctionData({ abi: testTokenAbi, functionName: 'approve', args: [recipient, 1n] }),
+          },
+        ],
+      }),
+    devnet,
   )
-  await expectRejected('a transfer on another token (destination not allowed)', CallNotPermittedError, () =>
-    devnet.submitter.sendUserOperation({ account: dapp, calls: [transfer('1', otherToken)] }),
+  await expectRejected(
+    'a transfer on another token (destination not allowed)',
+    CallNotPermittedError,
+    (submitter) => submitter.sendUserOperation({ account: dapp, calls: [transfer('1', otherToken)] }),
+    devnet,
   )
 
   // A second session, created with enable: false, is unusable until the owner enables it.
@@ -159,14 +192,20 @@ async function main(): Promise<void> {
     calls: await getGrantSessionCalls(client, { session: second }),
   })
   const secondDapp = await toSessionKeyAccount({ client, session: second, sessionKey: laterKey.privateKey })
-  await expectRejected('a transfer with a session created with enable: false', SessionDisabledError, () =>
-    devnet.submitter.sendUserOperation({ account: secondDapp, calls: [transfer('1')] }),
+  await expectRejected(
+    'a transfer with a session created with enable: false',
+    SessionDisabledError,
+    (submitter) => submitter.sendUserOperation({ account: secondDapp, calls: [transfer('1')] }),
+    devnet,
   )
 
   // The owner revokes the first session: it is refused at once.
   await devnet.submitter.sendUserOperation({ account: ownerAccount, calls: getRevokeSessionCalls({ session }) })
-  await expectRejected('a transfer after the owner revoked the session', SessionRevokedError, () =>
-    devnet.submitter.sendUserOperation({ account: dapp, calls: [transfer('1')] }),
+  await expectRejected(
+    'a transfer after the owner revoked the session',
+    SessionRevokedError,
+    (submitter) => submitter.sendUserOperation({ account: dapp, calls: [transfer('1')] }),
+    devnet,
   )
 
   // The owner enables the second session; it works until its end, then the EntryPoint refuses it.
@@ -177,8 +216,11 @@ async function main(): Promise<void> {
   const ok = await devnet.submitter.sendUserOperation({ account: secondDapp, calls: [transfer('1')] })
   say(`  ✓ (the second session, once enabled, transfers 1 TUSD: ${gas(ok)})`)
   await devnet.increaseTime(2 * 3600)
-  await expectRejected('a transfer after the end time (clock moved 2 hours)', SessionExpiredError, () =>
-    devnet.submitter.sendUserOperation({ account: secondDapp, calls: [transfer('1')] }),
+  await expectRejected(
+    'a transfer after the end time (clock moved 2 hours)',
+    SessionExpiredError,
+    (submitter) => submitter.sendUserOperation({ account: secondDapp, calls: [transfer('1')] }),
+    devnet,
   )
 
   const received = await balanceOf(recipient)

@@ -21,6 +21,7 @@ export {
   type SessionStatus,
   type SpendingLimit,
 } from './actions/getSessionStatus.js'
+export { getSessionUsage, type PreflightParameters, preflight } from './actions/preflight.js'
 export {
   create2DeployerAddress,
   entryPointAddress,
@@ -34,6 +35,7 @@ export {
   CallNotPermittedError,
   type CallRule,
   ContractNotDeployedError,
+  formatAmount,
   InvalidSessionSignatureError,
   SessionDisabledError,
   SessionExpiredError,
@@ -46,6 +48,13 @@ export {
 } from './errors/session.js'
 export { toSessionError } from './errors/toSessionError.js'
 export { sessionAccountAbi, sessionAccountFactoryAbi, sessionKeyValidatorAbi } from './generated/abis.js'
+export {
+  checkSessionOperation,
+  type OperationToCheck,
+  type SessionUsage,
+  type TargetUsage,
+  type TokenInfo,
+} from './policy/checkSessionOperation.js'
 export {
   type DefineSessionParameters,
   defineSession,

@@ -49,6 +49,11 @@ export type Devnet = {
   deployments: Deployments
   /** Submits user operations through `EntryPoint.handleOps` (no bundler needed). */
   submitter: UserOperationSubmitter
+  /**
+   * The same without the SDK's pre-flight check: operations go to the chain even when the
+   * SDK predicts a rejection. For tests and demos that show the chain enforcing the rules.
+   */
+  submitterWithoutPreflight: UserOperationSubmitter
   /** Moves the chain's clock forward and mines a block. */
   increaseTime(seconds: number): Promise<void>
   /** The timestamp of the latest block. */
@@ -87,7 +92,10 @@ export async function createDevnet(): Promise<Devnet> {
     .extend(publicActions)
     .extend(walletActions) as unknown as DevnetClient
 
-  return prepareDevnet(client, createEntryPointSubmitter({ client }))
+  return prepareDevnet(client, {
+    submitter: createEntryPointSubmitter({ client }),
+    submitterWithoutPreflight: createEntryPointSubmitter({ client, preflight: false }),
+  })
 }
 
 /** Parameters of {@link connectDevnet}. */
@@ -143,10 +151,16 @@ export async function connectDevnet(parameters: ConnectDevnetParameters): Promis
     transport: http(bundlerUrl, { timeout: 30_000 }),
     pollingInterval: 100,
   })
-  return prepareDevnet(client, createBundlerSubmitter({ bundlerClient }))
+  return prepareDevnet(client, {
+    submitter: createBundlerSubmitter({ bundlerClient }),
+    submitterWithoutPreflight: createBundlerSubmitter({ bundlerClient, preflight: false }),
+  })
 }
 
-async function prepareDevnet(client: DevnetClient, submitter: UserOperationSubmitter): Promise<Devnet> {
+async function prepareDevnet(
+  client: DevnetClient,
+  submitters: Pick<Devnet, 'submitter' | 'submitterWithoutPreflight'>,
+): Promise<Devnet> {
   if (!(await client.getCode({ address: create2DeployerAddress }))) {
     await client.setCode({ address: create2DeployerAddress, bytecode: create2DeployerCode })
   }
@@ -156,7 +170,7 @@ async function prepareDevnet(client: DevnetClient, submitter: UserOperationSubmi
     chain: client.chain,
     client,
     deployments,
-    submitter,
+    ...submitters,
     async increaseTime(seconds) {
       await client.increaseTime({ seconds })
       await client.mine({ blocks: 1 })

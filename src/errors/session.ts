@@ -145,11 +145,23 @@ export class SpendingLimitExceededError extends BaseError {
     spent,
     amount,
     limit,
+    token,
     cause,
-  }: { index: number; target: Address; spent: bigint; amount: bigint; limit: bigint; cause?: unknown }) {
+  }: {
+    index: number
+    target: Address
+    spent: bigint
+    amount: bigint
+    limit: bigint
+    /** The token's symbol and decimals, to show amounts in its units. */
+    token?: { symbol: string; decimals: number } | undefined
+    cause?: unknown
+  }) {
+    const show = (n: bigint) => (token ? `${formatAmount(n, token.decimals)} ${token.symbol}` : `${n}`)
+    const on = token ? `${token.symbol} (${target})` : target
     super(
-      `Call ${index}: amount ${amount} would bring the total spent on ${target} to ${spent + amount}, over the limit of ${limit}.`,
-      { metaMessages: [`Already spent: ${spent}. Left: ${limit - spent}.`], cause },
+      `Call ${index}: amount ${show(amount)} would bring the total spent on ${on} to ${show(spent + amount)}, over the limit of ${show(limit)}.`,
+      { metaMessages: [`Already spent: ${show(spent)}. Left: ${show(limit - spent)}.`], cause },
     )
     this.index = index
     this.target = target
@@ -157,6 +169,16 @@ export class SpendingLimitExceededError extends BaseError {
     this.amount = amount
     this.limit = limit
   }
+}
+
+/** An amount in a token's units, with thousands separators: 1200000000 (6 decimals) → "1,200". */
+export function formatAmount(amount: bigint, decimals: number): string {
+  const negative = amount < 0n
+  const abs = negative ? -amount : amount
+  const base = 10n ** BigInt(decimals)
+  const whole = (abs / base).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  const fraction = (abs % base).toString().padStart(decimals, '0').replace(/0+$/, '')
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`
 }
 
 /** The operation's signature is not the session key's (or names no session on this account). */

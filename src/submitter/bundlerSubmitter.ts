@@ -1,4 +1,5 @@
 import type { BundlerClient } from 'viem/account-abstraction'
+import { preflight } from '../actions/preflight.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UserOperationFailedError } from '../errors/session.js'
 import { toSessionError } from '../errors/toSessionError.js'
@@ -12,6 +13,8 @@ export type CreateBundlerSubmitterParameters = {
   bundlerClient: BundlerClient
   /** How long to wait for inclusion, in ms; 60 s by default. */
   timeoutMs?: number | undefined
+  /** Check session operations against the session's rules before sending (default true). */
+  preflight?: boolean | undefined
 }
 
 /**
@@ -42,6 +45,9 @@ export function createBundlerSubmitter(parameters: CreateBundlerSubmitterParamet
         parseAddress(call?.to, `calls[${i}].to`)
       })
       const session = (account as { session?: Session }).session
+      if (session && parameters.preflight !== false) {
+        await preflight(bundlerClient.client ?? account.client, { session, calls })
+      }
       let userOpHash: `0x${string}`
       try {
         userOpHash = await bundlerClient.sendUserOperation({ account, calls })

@@ -7,6 +7,7 @@ import {
   type UserOperation,
 } from 'viem/account-abstraction'
 import { getBlock, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
+import { preflight } from '../actions/preflight.js'
 import { entryPointAddress } from '../constants/addresses.js'
 import { findEntryPointRejection, fromEntryPointRejection } from '../errors/fromEntryPoint.js'
 import { InvalidParameterError } from '../errors/parameter.js'
@@ -30,6 +31,8 @@ export type CreateEntryPointSubmitterParameters = {
   beneficiary?: Address | undefined
   /** Limits signed into each operation; generous defaults (unused gas is refunded). */
   gas?: Partial<SubmitterGasLimits> | undefined
+  /** Check session operations against the session's rules before sending (default true). */
+  preflight?: boolean | undefined
 }
 
 const defaultGas: SubmitterGasLimits = {
@@ -73,16 +76,19 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
       calls.forEach((call, i) => {
         parseAddress(call?.to, `calls[${i}].to`)
       })
-      const userOperation = await prepareUserOperation07(client, {
-        account,
-        callData: await account.encodeCalls(calls),
-        gas,
-      })
+      const session = (account as { session?: Session }).session
+      const callData = await account.encodeCalls(calls)
+      const userOperation = await prepareUserOperation07(client, { account, callData, gas })
+      if (session && parameters.preflight !== false) {
+        const gasLimit =
+          userOperation.verificationGasLimit + userOperation.callGasLimit + userOperation.preVerificationGas
+        await preflight(client, { session, callData, maxCost: gasLimit * userOperation.maxFeePerGas })
+      }
       userOperation.signature = await account.signUserOperation(userOperation)
       return handleUserOperation(client, {
         userOperation,
         beneficiary,
-        session: (account as { session?: Session }).session,
+        session,
       })
     },
   }

@@ -71,7 +71,11 @@ export async function createFixture() {
     ],
   })
 
+  // Straight to the chain: these tests prove what the contract enforces, not what the SDK predicts.
   const send = (sender: SmartAccount, calls: readonly Call[]): Promise<UserOperationOutcome> =>
+    devnet.submitterWithoutPreflight.sendUserOperation({ account: sender, calls })
+  // Through the SDK's pre-flight check first, as a dapp sends.
+  const sendChecked = (sender: SmartAccount, calls: readonly Call[]): Promise<UserOperationOutcome> =>
     devnet.submitter.sendUserOperation({ account: sender, calls })
 
   /** Defines and grants a session (default: transfer on `token`, 1,000 TUSD in total, one hour). */
@@ -161,6 +165,7 @@ export async function createFixture() {
     target,
     recipient,
     send,
+    sendChecked,
     grant,
     sendRaw,
     transfer,

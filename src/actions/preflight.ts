@@ -1,0 +1,99 @@
+import { type Address, type Call, type Client, erc20Abi, getAddress, type Hex } from 'viem'
+import { getBlock, readContract } from 'viem/actions'
+import { encodeExecute } from '../account/execution.js'
+import { InvalidParameterError } from '../errors/parameter.js'
+import { sessionKeyValidatorAbi } from '../generated/abis.js'
+import {
+  checkSessionOperation,
+  type SessionUsage,
+  type TargetUsage,
+  type TokenInfo,
+} from '../policy/checkSessionOperation.js'
+import { assertSession } from '../session/encode.js'
+import type { Session } from '../session/types.js'
+
+/**
+ * Reads what the chain has counted for a session: its state, gas spent, and per
+ * destination the token amount, native value and calls counted.
+ *
+ * @example
+ * import { getSessionUsage } from 'session-keys'
+ * const usage = await getSessionUsage(client, { session })
+ */
+export async function getSessionUsage(client: Client, parameters: { session: Session }): Promise<SessionUsage> {
+  const session = assertSession(parameters?.session)
+  const base = { address: session.module, abi: sessionKeyValidatorAbi } as const
+  const [state, gas, ...targets] = await Promise.all([
+    readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
+    readContract(client, { ...base, functionName: 'getGasBudget', args: [session.account, session.id] }),
+    ...session.permissions.map((p) =>
+      readContract(client, { ...base, functionName: 'getTargetUsage', args: [session.account, session.id, p.target] }),
+    ),
+  ])
+  const [, , enabled, exists, revoked] = state
+  const usage: Record<string, TargetUsage> = {}
+  session.permissions.forEach((p, i) => {
+    const [, tokenSpent, , valueSpent, , uses] = targets[i]
+    usage[getAddress(p.target)] = { tokenSpent, valueSpent, uses }
+  })
+  return { exists, revoked, enabled, gasSpent: gas[1], targets: usage }
+}
+
+/** Parameters of {@link preflight}. */
+export type PreflightParameters = {
+  session: Session
+  /** The calls to check (or `callData`, the account calldata itself). */
+  calls?: readonly Call[] | undefined
+  callData?: Hex | undefined
+  /** The paymaster the operation will name, if any. */
+  paymaster?: Address | undefined
+  /** The operation's gas limits times its max fee, when known (for the gas budget). */
+  maxCost?: bigint | undefined
+}
+
+/**
+ * The pre-flight check, run before anything is sent: the module's rules applied to the
+ * exact calls, with the session's spent amounts read from chain and the chain's time.
+ * Throws the error the chain would give, with token amounts in the token's units when the
+ * token says its symbol and decimals ("call 2: amount 600 TUSD would bring the total spent
+ * on TUSD to 1,200 TUSD, over the limit of 1,000 TUSD").
+ *
+ * @example
+ * import { preflight } from 'session-keys'
+ * await preflight(client, { session, calls })
+ */
+export async function preflight(client: Client, parameters: PreflightParameters): Promise<void> {
+  const session = assertSession(parameters?.session)
+  const { calls, paymaster, maxCost } = parameters
+  if (calls === undefined && parameters.callData === undefined) {
+    throw new InvalidParameterError({ field: 'calls', reason: 'give the calls (or the account callData) to check' })
+  }
+  const callData = parameters.callData ?? encodeExecute(session.account, calls ?? [])
+  const [usage, block, tokens] = await Promise.all([
+    getSessionUsage(client, { session }),
+    getBlock(client, { blockTag: 'latest' }),
+    readTokenInfo(client, session),
+  ])
+  checkSessionOperation(session, usage, { callData, paymaster, maxCost }, { now: Number(block.timestamp), tokens })
+}
+
+/** Symbols and decimals of the destinations with a token limit, when they answer. */
+async function readTokenInfo(client: Client, session: Session): Promise<Record<string, TokenInfo>> {
+  const info: Record<string, TokenInfo> = {}
+  await Promise.all(
+    session.permissions
+      .filter((p) => p.tokenLimit !== undefined)
+      .map(async (p) => {
+        try {
+          const [symbol, decimals] = await Promise.all([
+            readContract(client, { address: p.target, abi: erc20Abi, functionName: 'symbol' }),
+            readContract(client, { address: p.target, abi: erc20Abi, functionName: 'decimals' }),
+          ])
+          info[getAddress(p.target)] = { symbol, decimals }
+        } catch {
+          // not an ERC-20 with metadata: amounts stay in base units
+        }
+      }),
+  )
+  return info
+}

@@ -1,0 +1,292 @@
+// Mirrors the validation path of contracts/session/SessionKeyValidator.sol, rule for rule and
+// in the same order, so that the error the SDK predicts is the one the chain would give.
+import { type Address, getAddress, type Hex } from 'viem'
+import type { BaseError } from '../errors/base.js'
+import {
+  CallNotPermittedError,
+  SessionDisabledError,
+  SessionExpiredError,
+  SessionNotFoundError,
+  SessionNotYetValidError,
+  SessionRevokedError,
+  SpendingLimitExceededError,
+} from '../errors/session.js'
+import type { Permission, Session } from '../session/types.js'
+import { firstBroken } from './argRuleLib.js'
+import {
+  batchAt,
+  batchEndsAt,
+  batchLength,
+  type DecodedCall,
+  decodeDelegate,
+  decodeExecute,
+  decodeMode,
+  decodeSingle,
+  toBytes,
+  toHex,
+} from './executionLib.js'
+import { CALLTYPE_BATCH, CALLTYPE_DELEGATECALL, CALLTYPE_SINGLE, EXECTYPE_TRY } from './policyFlags.js'
+import { amountOf, isTokenSelector } from './tokenCallLib.js'
+
+/** What the chain has counted for one destination of a session. */
+export type TargetUsage = { tokenSpent: bigint; valueSpent: bigint; uses: bigint }
+
+/** A session's state and counters on chain (see {@link getSessionUsage}). */
+export type SessionUsage = {
+  exists: boolean
+  revoked: boolean
+  enabled: boolean
+  gasSpent: bigint
+  /** Keyed by checksummed destination address. */
+  targets: Readonly<Record<string, TargetUsage>>
+}
+
+/** The parts of a user operation the session checks. */
+export type OperationToCheck = {
+  /** The account's calldata: `execute(mode, executionCalldata)`. */
+  callData: Hex
+  /** The paymaster the operation names, if any. */
+  paymaster?: Address | undefined
+  /** Every gas limit of the operation times its max fee, when known (for the gas budget). */
+  maxCost?: bigint | undefined
+}
+
+/** Details for messages: token symbols and decimals by destination. */
+export type TokenInfo = { symbol: string; decimals: number }
+
+/**
+ * The pre-flight check: predicts, without sending anything, whether the session module
+ * would accept the operation, and throws the error the chain would give (call index, rule
+ * and values). `usage` is what the chain has counted so far; `now` is the chain's time.
+ *
+ * @example
+ * import { checkSessionOperation, getSessionUsage } from 'session-keys'
+ * checkSessionOperation(session, await getSessionUsage(client, { session }), { callData }, { now })
+ */
+export function checkSessionOperation(
+  session: Session,
+  usage: SessionUsage,
+  operation: OperationToCheck,
+  context: { now?: number | undefined; tokens?: Readonly<Record<string, TokenInfo>> | undefined } = {},
+): void {
+  if (!usage.exists) throw new SessionNotFoundError({ sessionId: session.id, account: session.account })
+  if (usage.revoked) throw new SessionRevokedError({ sessionId: session.id })
+  if (!usage.enabled) throw new SessionDisabledError({ sessionId: session.id })
+
+  checkPaymaster(session, operation.paymaster)
+  if (session.gasBudget !== undefined && operation.maxCost !== undefined) {
+    checkGasBudget(session.gasBudget, usage.gasSpent, operation.maxCost)
+  }
+  const counters = new Map<string, TargetUsage>(Object.entries(usage.targets).map(([k, v]) => [k, { ...v }]))
+  checkExecution(session, counters, toBytes(operation.callData), context.tokens ?? {})
+
+  // The EntryPoint enforces the window after validation (validationData).
+  if (context.now !== undefined) {
+    if (context.now < session.validAfter) {
+      throw new SessionNotYetValidError({ sessionId: session.id, validAfter: session.validAfter })
+    }
+    if (context.now > session.validUntil) {
+      throw new SessionExpiredError({ sessionId: session.id, validUntil: session.validUntil })
+    }
+  }
+}
+
+function checkPaymaster(session: Session, paymaster: Address | undefined): void {
+  if (paymaster === undefined) return
+  if (!session.paymasters.some((p) => p.toLowerCase() === paymaster.toLowerCase())) {
+    throw new CallNotPermittedError({
+      index: 0,
+      rule: 'paymaster',
+      detail: `paymaster ${paymaster} is not allowed by the session`,
+    })
+  }
+}
+
+function checkGasBudget(budget: bigint, spent: bigint, cost: bigint): void {
+  if (cost > budget - spent) {
+    throw new CallNotPermittedError({
+      index: 0,
+      rule: 'gas-budget',
+      detail: `its maximum cost of ${cost} wei would bring the session's gas spending to ${spent + cost}, over the budget of ${budget} wei`,
+    })
+  }
+}
+
+type Counters = Map<string, TargetUsage>
+
+function checkExecution(
+  session: Session,
+  counters: Counters,
+  callData: Uint8Array,
+  tokens: Readonly<Record<string, TokenInfo>>,
+) {
+  const decoded = decodeExecute(callData)
+  if (!decoded) throw malformed()
+  const { ok, callType, execType } = decodeMode(decoded.mode)
+  const modeHex = `0x${decoded.mode.toString(16).padStart(64, '0')}` as Hex
+  if (!ok || execType > EXECTYPE_TRY) throw modeNotAllowed(modeHex)
+  const tryMode = execType === EXECTYPE_TRY
+  const exec = decoded.executionCalldata
+  const check = (index: number, call: DecodedCall, delegatecall: boolean) =>
+    checkCall(session, counters, index, call, { tryMode, delegatecall }, tokens)
+
+  if (callType === CALLTYPE_SINGLE) {
+    const call = decodeSingle(exec)
+    if (!call) throw malformed()
+    check(0, call, false)
+  } else if (callType === CALLTYPE_BATCH) {
+    const count = batchLength(exec)
+    if (count === undefined) throw malformed()
+    let offset = count * 0x20
+    for (let i = 0; i < count; i++) {
+      const element = batchAt(exec, i, offset)
+      if (!element) throw malformed()
+      check(i, element.call, false)
+      offset = element.nextOffset
+    }
+    if (!batchEndsAt(exec, offset)) throw malformed()
+  } else if (callType === CALLTYPE_DELEGATECALL) {
+    const call = decodeDelegate(exec)
+    if (!call) throw malformed()
+    check(0, call, true)
+  } else {
+    throw modeNotAllowed(modeHex)
+  }
+}
+
+function checkCall(
+  session: Session,
+  counters: Counters,
+  index: number,
+  call: DecodedCall,
+  callType: { tryMode: boolean; delegatecall: boolean },
+  tokens: Readonly<Record<string, TokenInfo>>,
+): void {
+  const { target, value, data } = call
+  const permission = session.permissions.find((p) => p.target === target)
+  if (BigInt(target) === 0n || target === session.account || target === getAddress(session.module) || !permission) {
+    throw new CallNotPermittedError({
+      index,
+      target,
+      rule: 'destination',
+      detail: `${target} is not a destination of the session`,
+    })
+  }
+  if ((callType.tryMode && !permission.allowTryMode) || (callType.delegatecall && !permission.allowDelegatecall)) {
+    throw new CallNotPermittedError({
+      index,
+      target,
+      rule: 'call-type',
+      detail: `it runs in try-mode or as a delegatecall on ${target}, which its permission does not allow`,
+    })
+  }
+  const usage = counters.get(target) ?? { tokenSpent: 0n, valueSpent: 0n, uses: 0n }
+  counters.set(target, usage)
+  if (value !== 0n) chargeValue(permission, usage, index, target, value)
+  if (permission.maxUses !== undefined) {
+    if (usage.uses >= permission.maxUses) {
+      throw new CallNotPermittedError({
+        index,
+        target,
+        rule: 'uses',
+        detail: `the session may call ${target} ${permission.maxUses} times, and has`,
+      })
+    }
+    usage.uses += 1n
+  }
+
+  if (data.length === 0 && permission.allowEmptyCalldata) return
+  if (data.length < 4) throw calldataInvalid(index, target)
+  const selector = toHex(data.subarray(0, 4))
+  const listed = permission.selectors.includes(selector)
+  if (isTokenSelector(selector) && listed) {
+    const amount = amountOf(selector, data)
+    if (amount === undefined) throw calldataInvalid(index, target)
+    if (permission.tokenLimit !== undefined) {
+      if (amount > permission.tokenLimit - usage.tokenSpent) {
+        throw new SpendingLimitExceededError({
+          index,
+          target,
+          spent: usage.tokenSpent,
+          amount,
+          limit: permission.tokenLimit,
+          token: tokens[target],
+        })
+      }
+      usage.tokenSpent += amount
+    }
+  } else if (!listed) {
+    throw new CallNotPermittedError({
+      index,
+      target,
+      selector,
+      rule: 'method',
+      detail: `method ${selector} is not allowed on ${target}`,
+    })
+  }
+  const rules = (permission.rules ?? []).filter((r) => r.selector === selector)
+  const broken = firstBroken(rules, data)
+  if (broken >= 0) {
+    const rule = rules[broken]
+    throw new CallNotPermittedError({
+      index,
+      target,
+      selector,
+      rule: 'argument',
+      detail: `it breaks argument rule ${broken} of ${rule.method ?? selector}${rule.arg ? ` (${rule.arg} ${rule.condition} ${rule.values.map((v) => BigInt(v)).join(' | ')})` : ''} on ${target}`,
+    })
+  }
+}
+
+function chargeValue(permission: Permission, usage: TargetUsage, index: number, target: Address, value: bigint) {
+  const limit = permission.valueLimit
+  // On chain, value is allowed only when both limits are non-zero.
+  if (!limit || limit.perCall === 0n || limit.total === 0n) {
+    throw new CallNotPermittedError({
+      index,
+      rule: 'value',
+      detail: `it sends ${value} wei of native value, and the session allows none`,
+    })
+  }
+  if (limit.perCall !== undefined && value > limit.perCall) {
+    throw new CallNotPermittedError({
+      index,
+      target,
+      rule: 'value',
+      detail: `it sends ${value} wei, over the per-call limit of ${limit.perCall} wei`,
+    })
+  }
+  if (limit.total !== undefined) {
+    if (value > limit.total - usage.valueSpent) {
+      throw new CallNotPermittedError({
+        index,
+        target,
+        rule: 'value',
+        detail: `${value} wei would bring the value sent to ${target} to ${usage.valueSpent + value}, over the limit of ${limit.total} wei`,
+      })
+    }
+    usage.valueSpent += value
+  }
+}
+
+const malformed = (): BaseError =>
+  new CallNotPermittedError({
+    index: 0,
+    rule: 'calldata',
+    detail: 'the operation is not a canonical execute(bytes32,bytes) call',
+  })
+
+const modeNotAllowed = (mode: Hex): BaseError =>
+  new CallNotPermittedError({
+    index: 0,
+    rule: 'execution-mode',
+    detail: `execution mode ${mode} is not allowed (only single and batch calls)`,
+  })
+
+const calldataInvalid = (index: number, target: Address): BaseError =>
+  new CallNotPermittedError({
+    index,
+    target,
+    rule: 'calldata',
+    detail: `its calldata to ${target} does not have the exact ABI shape of its function`,
+  })
