@@ -39,6 +39,7 @@ export {
   InvalidSessionSignatureError,
   SessionDisabledError,
   SessionExpiredError,
+  SessionGrantInvalidError,
   SessionNotFoundError,
   SessionNotYetValidError,
   SessionRevokedError,
@@ -63,6 +64,15 @@ export {
 } from './session/defineSession.js'
 export { assertSession, type SessionConfigStruct, toSessionConfig } from './session/encode.js'
 export { generateSessionKey, type SessionKey } from './session/generateSessionKey.js'
+export {
+  assertGrant,
+  encodeGrant,
+  getSessionGrantTypedData,
+  type SessionGrant,
+  sessionGrantTypes,
+  signSessionGrant,
+  verifySessionGrant,
+} from './session/grant.js'
 export {
   maxSelectorsPerPermission,
   type PermissionFromAbiParameters,

@@ -38,6 +38,9 @@ interface ISessionKeyValidator is IERC7579Validator {
 
     // ───────────────────────────── errors: validating ─────────────────────────────
 
+    /// @notice An off-chain grant does not match the operation's session, or the account
+    /// does not confirm the owner's signature over it.
+    error SessionGrantInvalid(bytes32 sessionId);
     /// @notice The session was revoked (by id, by revoke-all, or by uninstalling the module).
     error SessionRevoked(bytes32 sessionId);
     /// @notice The session exists but is disabled; the owner can enable it.

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ISessionKeyValidator} from "./ISessionKeyValidator.sol";
 import {
     ArgRule,
@@ -15,6 +17,7 @@ import {
 } from "./DataTypes.sol";
 import {ArgRuleLib} from "./lib/ArgRuleLib.sol";
 import {ExecutionLib} from "./lib/ExecutionLib.sol";
+import {GrantHashLib} from "./lib/GrantHashLib.sol";
 import {PolicyFlags} from "./lib/PolicyFlags.sol";
 import {TokenCallLib} from "./lib/TokenCallLib.sol";
 
@@ -30,7 +33,7 @@ import {TokenCallLib} from "./lib/TokenCallLib.sol";
 /// window goes through `validationData`), and every slot touched in validation is associated
 /// with the account: the account is the innermost mapping key, and records span at most 41
 /// consecutive slots from there.
-contract SessionKeyValidator is ISessionKeyValidator {
+contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     using ExecutionLib for bytes;
     using ArgRuleLib for SelectorPolicy;
 
@@ -48,6 +51,12 @@ contract SessionKeyValidator is ISessionKeyValidator {
     /// @dev Signature, "use" form: 0x00 | sessionKey (20) | salt (32) | r (32) | s (32) | v (1).
     uint8 private constant _SIG_USE = 0x00;
     uint256 private constant _SIG_USE_LENGTH = 118;
+    /// @dev Signature, "enable" form: the "use" form with 0x01 first, followed by the owner's
+    /// off-chain grant, `abi.encode(SessionConfig config, uint32 epoch, bytes ownerSignature)`.
+    uint8 private constant _SIG_ENABLE = 0x01;
+    bytes4 private constant _ERC1271_MAGIC = 0x1626ba7e;
+
+    constructor() EIP712("SessionKeyValidator", "1") {}
 
     // ───────────────────────────── storage ─────────────────────────────
 
@@ -124,9 +133,15 @@ contract SessionKeyValidator is ISessionKeyValidator {
     /// @return validationData `0`/`1` in the low 160 bits, validUntil and validAfter above.
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
         bytes calldata signature = userOp.signature;
-        if (signature.length != _SIG_USE_LENGTH || uint8(signature[0]) != _SIG_USE) return _SIG_VALIDATION_FAILED;
+        if (signature.length < _SIG_USE_LENGTH) return _SIG_VALIDATION_FAILED;
         address sessionKey = address(bytes20(signature[1:21]));
         bytes32 sessionId = keccak256(abi.encode(sessionKey, bytes32(signature[21:53])));
+        uint8 form = uint8(signature[0]);
+        if (form == _SIG_ENABLE && signature.length > _SIG_USE_LENGTH) {
+            _enableFromGrant(sessionId, sessionKey, bytes32(signature[21:53]), signature[_SIG_USE_LENGTH:]);
+        } else if (form != _SIG_USE || signature.length != _SIG_USE_LENGTH) {
+            return _SIG_VALIDATION_FAILED;
+        }
 
         SessionState storage session = _sessions[sessionId][msg.sender];
         uint256 state = _load(session);
@@ -142,6 +157,12 @@ contract SessionKeyValidator is ISessionKeyValidator {
 
         bool signed = _isSignedBy(sessionKey, keccak256(abi.encodePacked(userOpHash, sessionId)), signature[53:]);
         return _packValidationData(!signed, uint48(state >> 48), uint48(state));
+    }
+
+    /// @notice The EIP-712 digest the owner signs to grant `config` off-chain to `account`.
+    /// @param epoch The account's revocation epoch when signing: revoke-all voids the grant.
+    function getGrantDigest(address account, uint32 epoch, SessionConfig calldata config) external view returns (bytes32) {
+        return _hashTypedDataV4(GrantHashLib.hashGrant(account, epoch, config));
     }
 
     /// @notice Session keys never sign ERC-1271 messages for the account: a Permit, Permit2
@@ -379,6 +400,25 @@ contract SessionKeyValidator is ISessionKeyValidator {
         stored.count = uint8(count);
         policy.ruleCount = uint8(index + 1);
         return tokenFlag != 0 ? PolicyFlags.TARGET_TOKEN_RULES : 0;
+    }
+
+    /// @dev Creates the session of an off-chain grant on its first use, inside validation.
+    /// The owner's signature is checked by the account itself (ERC-1271), over an EIP-712
+    /// digest bound to this chain, this module, the account and its current epoch. A session
+    /// that exists already is used as it is; a revoked id is refused by the caller.
+    function _enableFromGrant(bytes32 sessionId, address sessionKey, bytes32 salt, bytes calldata grant) internal {
+        if (_sessions[sessionId][msg.sender].status != _STATUS_NONE) return;
+        (SessionConfig memory config, uint32 epoch, bytes memory ownerSignature) = abi.decode(
+            grant,
+            (SessionConfig, uint32, bytes)
+        );
+        if (config.sessionKey != sessionKey || config.salt != salt) revert SessionGrantInvalid(sessionId);
+        if (epoch != _epochs[msg.sender]) revert SessionRevoked(sessionId);
+        bytes32 digest = _hashTypedDataV4(GrantHashLib.hashGrant(msg.sender, epoch, config));
+        if (IERC1271(msg.sender).isValidSignature(digest, ownerSignature) != _ERC1271_MAGIC) {
+            revert SessionGrantInvalid(sessionId);
+        }
+        _createSession(config);
     }
 
     function _revokeAll(address account) internal {
@@ -624,6 +664,6 @@ contract SessionKeyValidator is ISessionKeyValidator {
 
     /// @notice The module's version.
     function version() external pure returns (string memory) {
-        return "0.2.0";
+        return "0.3.0";
     }
 }

@@ -14,7 +14,9 @@ import { readContract } from 'viem/actions'
 import { entryPointAddress } from '../constants/addresses.js'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
+import { sessionKeyValidatorAbi } from '../generated/abis.js'
 import { assertSession } from '../session/encode.js'
+import { assertGrant, encodeGrant, type SessionGrant } from '../session/grant.js'
 import type { Session } from '../session/types.js'
 import { decodeExecute, encodeExecute } from './execution.js'
 
@@ -29,6 +31,11 @@ export type ToSessionKeyAccountParameters = {
   session: Session
   /** The session key: its private key, or a viem local account. */
   sessionKey: Hex | LocalAccount
+  /**
+   * The owner's off-chain grant ({@link signSessionGrant}), when the session was not created
+   * on chain: operations carry it until the module has created the session.
+   */
+  grant?: SessionGrant | undefined
 }
 
 /** The session key cannot sign messages for the account (ERC-1271 is refused on chain too). */
@@ -44,8 +51,9 @@ export class SessionKeyCannotSignMessagesError extends BaseError {
   }
 }
 
-/** Signature form "use an existing session": 0x00 | key | salt | r | s | v. */
+/** Signature forms: "use" 0x00 | key | salt | r | s | v, and "enable" 0x01 | … | grant. */
 const signatureUse = '0x00' as Hex
+const signatureEnable = '0x01' as Hex
 
 /** A stub r | s | v of the right shape (low s, v = 27) for gas estimation. */
 const stubRsv =
@@ -63,7 +71,7 @@ const stubRsv =
  */
 export async function toSessionKeyAccount(
   parameters: ToSessionKeyAccountParameters,
-): Promise<SmartAccount & { session: Session }> {
+): Promise<SmartAccount & { session: Session; grant?: SessionGrant | undefined }> {
   const { client } = parameters
   const session = assertSession(parameters.session)
   const signer = toLocalAccount(parameters.sessionKey)
@@ -84,13 +92,32 @@ export async function toSessionKeyAccount(
     })
   }
   const sign = signer.sign as NonNullable<LocalAccount['sign']>
+  const grant = parameters.grant === undefined ? undefined : assertGrant(parameters.grant)
+  const grantData = grant ? encodeGrant(session, grant) : undefined
+  let created = grant === undefined
+  // The "enable" form (0x01 … grant) until the session exists on chain, then the "use" form.
+  const prefix = async (): Promise<Hex> => {
+    if (created) return signatureUse
+    const [, , , exists] = await readContract(client, {
+      address: session.module,
+      abi: sessionKeyValidatorAbi,
+      functionName: 'getSession',
+      args: [session.account, session.id],
+    })
+    created = exists
+    return exists ? signatureUse : signatureEnable
+  }
+  const withGrant = (form: Hex, rsv: Hex) =>
+    form === signatureEnable && grantData
+      ? concat([form, session.sessionKey, session.salt, rsv, grantData])
+      : concat([form, session.sessionKey, session.salt, rsv])
   // ERC-7579 convention: the validator is the 20 high bytes of the 24-byte nonce key.
   const nonceKey = BigInt(session.module) << 32n
 
   const account = await toSmartAccount({
     client,
     entryPoint: { abi: entryPoint07Abi, address: entryPointAddress, version: '0.7' },
-    extend: { session },
+    extend: { session, grant },
     async getAddress() {
       return session.account
     },
@@ -112,7 +139,7 @@ export async function toSessionKeyAccount(
       })
     },
     async getStubSignature() {
-      return concat([signatureUse, session.sessionKey, session.salt, stubRsv])
+      return withGrant(await prefix(), stubRsv)
     },
     async signUserOperation(userOperation) {
       const userOpHash = getUserOperationHash({
@@ -123,7 +150,7 @@ export async function toSessionKeyAccount(
       })
       // Bound to this operation and this session: keccak256(userOpHash ‖ sessionId).
       const signature = await sign({ hash: keccak256(concat([userOpHash, session.id])) })
-      return concat([signatureUse, session.sessionKey, session.salt, signature])
+      return withGrant(await prefix(), signature)
     },
     async signMessage() {
       throw new SessionKeyCannotSignMessagesError()
@@ -132,7 +159,7 @@ export async function toSessionKeyAccount(
       throw new SessionKeyCannotSignMessagesError()
     },
   })
-  return account as SmartAccount & { session: Session }
+  return account as SmartAccount & { session: Session; grant?: SessionGrant | undefined }
 }
 
 function toLocalAccount(key: Hex | LocalAccount): LocalAccount {

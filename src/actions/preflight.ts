@@ -49,6 +49,8 @@ export type PreflightParameters = {
   paymaster?: Address | undefined
   /** The operation's gas limits times its max fee, when known (for the gas budget). */
   maxCost?: bigint | undefined
+  /** True when the operation carries an off-chain grant: a session not yet created is then fine. */
+  withGrant?: boolean | undefined
 }
 
 /**
@@ -74,7 +76,12 @@ export async function preflight(client: Client, parameters: PreflightParameters)
     getBlock(client, { blockTag: 'latest' }),
     readTokenInfo(client, session),
   ])
-  checkSessionOperation(session, usage, { callData, paymaster, maxCost }, { now: Number(block.timestamp), tokens })
+  // With a grant, the module creates the session in this very validation, with fresh counters.
+  const effective =
+    parameters.withGrant && !usage.exists && !usage.revoked
+      ? { exists: true, revoked: false, enabled: session.enabled, gasSpent: 0n, targets: {} }
+      : usage
+  checkSessionOperation(session, effective, { callData, paymaster, maxCost }, { now: Number(block.timestamp), tokens })
 }
 
 /** Symbols and decimals of the destinations with a token limit, when they answer. */

@@ -8,6 +8,7 @@ import {
   InvalidSessionSignatureError,
   SessionDisabledError,
   SessionExpiredError,
+  SessionGrantInvalidError,
   SessionNotYetValidError,
   SessionRevokedError,
   SpendingLimitExceededError,
@@ -61,6 +62,8 @@ function decodeModuleError(data: Hex, cause: unknown): BaseError | undefined {
   switch (error.errorName) {
     case 'SessionRevoked':
       return new SessionRevokedError({ sessionId: args[0] as Hex, cause })
+    case 'SessionGrantInvalid':
+      return new SessionGrantInvalidError({ sessionId: args[0] as Hex, cause })
     case 'SessionDisabled':
       return new SessionDisabledError({ sessionId: args[0] as Hex, cause })
     case 'SessionTargetNotAllowed':

@@ -195,6 +195,22 @@ export class InvalidSessionSignatureError extends BaseError {
   }
 }
 
+/** The off-chain grant carried by the operation is not the owner's for this session and account. */
+export class SessionGrantInvalidError extends BaseError {
+  override name = 'SessionGrantInvalidError'
+  readonly sessionId: Hex
+
+  constructor({ sessionId, cause }: { sessionId: Hex; cause?: unknown }) {
+    super(`The grant of session ${short(sessionId)} is not valid for this account.`, {
+      metaMessages: [
+        'The owner must sign the grant for exactly this session, account, chain and module (signSessionGrant).',
+      ],
+      cause,
+    })
+    this.sessionId = sessionId
+  }
+}
+
 /** The EntryPoint refused the operation for a reason the SDK has no specific error for. */
 export class UserOperationRejectedError extends BaseError {
   override name = 'UserOperationRejectedError'

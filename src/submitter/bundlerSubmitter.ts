@@ -46,7 +46,11 @@ export function createBundlerSubmitter(parameters: CreateBundlerSubmitterParamet
       })
       const session = (account as { session?: Session }).session
       if (session && parameters.preflight !== false) {
-        await preflight(bundlerClient.client ?? account.client, { session, calls })
+        await preflight(bundlerClient.client ?? account.client, {
+          session,
+          calls,
+          withGrant: Boolean((account as { grant?: unknown }).grant),
+        })
       }
       let userOpHash: `0x${string}`
       try {

@@ -82,7 +82,12 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
       if (session && parameters.preflight !== false) {
         const gasLimit =
           userOperation.verificationGasLimit + userOperation.callGasLimit + userOperation.preVerificationGas
-        await preflight(client, { session, callData, maxCost: gasLimit * userOperation.maxFeePerGas })
+        await preflight(client, {
+          session,
+          callData,
+          maxCost: gasLimit * userOperation.maxFeePerGas,
+          withGrant: Boolean((account as { grant?: unknown }).grant),
+        })
       }
       userOperation.signature = await account.signUserOperation(userOperation)
       return handleUserOperation(client, {
