@@ -62,7 +62,15 @@ export {
   getSessionId,
   maxPermissionsPerSession,
 } from './session/defineSession.js'
+export { describeSession, describeWindow, type SessionDescription } from './session/describe.js'
 export { assertSession, type SessionConfigStruct, toSessionConfig } from './session/encode.js'
+export {
+  type Erc7715Permission,
+  type Erc7715Policy,
+  type Erc7715Request,
+  fromErc7715Request,
+  toErc7715Request,
+} from './session/erc7715.js'
 export { generateSessionKey, type SessionKey } from './session/generateSessionKey.js'
 export {
   assertGrant,
@@ -81,6 +89,7 @@ export {
   toPermission,
 } from './session/permissions.js'
 export { maxOneOfValues, maxRulesPerSelector, ruleConditions, toArgRule } from './session/rules.js'
+export { deserializeSession, type StoredSession, serializeSession } from './session/serialize.js'
 export type {
   AmountInput,
   ArgRule,

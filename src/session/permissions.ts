@@ -101,10 +101,34 @@ export function toPermission(input: PermissionInput, field = 'permission'): Perm
     })
   }
   const selectors: Hex[] = []
+  const labels: string[] = []
   methods.forEach((method, i) => {
     const selector = parseSelector(method, `${field}.${names.selectors}[${i}]`)
-    if (!selectors.includes(selector)) selectors.push(selector)
+    if (selectors.includes(selector)) return
+    selectors.push(selector)
+    labels.push(typeof method === 'string' && !method.startsWith('0x') ? method.replace(/^function\s+/, '') : selector)
   })
+  // Labels are shown to people: each must name its own selector, or it could lie.
+  const given = raw.methods
+  if (given !== undefined) {
+    if (!Array.isArray(given) || given.length !== selectors.length) {
+      throw new InvalidParameterError({
+        field: `${field}.methods`,
+        reason: 'not one label per selector',
+        fix: 'leave methods out; they are derived from the selectors given',
+      })
+    }
+    given.forEach((label, i) => {
+      if (parseSelector(label, `${field}.methods[${i}]`) !== selectors[i]) {
+        throw new InvalidParameterError({
+          field: `${field}.methods[${i}]`,
+          value: label,
+          reason: `does not name selector ${selectors[i]}`,
+        })
+      }
+    })
+  }
+  const methodLabels = (given as string[] | undefined) ?? labels
   const limit = raw[names.limit]
   const tokenLimit = limit === undefined ? undefined : parseAmount(limit, `${field}.${names.limit}`)
   const valueLimit = parseValueLimit(raw.valueLimit, `${field}.valueLimit`)
@@ -115,6 +139,7 @@ export function toPermission(input: PermissionInput, field = 'permission'): Perm
   return {
     target,
     selectors,
+    ...(methodLabels.some((m, i) => m !== selectors[i]) ? { methods: methodLabels } : {}),
     ...(tokenLimit === undefined ? {} : { tokenLimit }),
     ...(valueLimit === undefined ? {} : { valueLimit }),
     ...(maxUses === undefined ? {} : { maxUses }),

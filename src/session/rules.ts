@@ -42,6 +42,40 @@ export function toArgRule(input: ArgRuleInput | ArgRule, field = 'rule'): ArgRul
       fix: `use one of ${ruleConditions.join(', ')}`,
     })
   }
+  const located = locateArgument(method, arg, field)
+  if (located.signed && ['lt', 'lte', 'gt', 'gte'].includes(condition)) {
+    throw new InvalidParameterError({
+      field: `${field}.condition`,
+      value: condition,
+      reason: `comparisons are unsigned, and ${located.type} is signed`,
+      fix: 'use eq, neq or oneOf on signed arguments',
+    })
+  }
+  const raw = condition === 'oneOf' ? value : [value]
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > (condition === 'oneOf' ? maxOneOfValues : 1)) {
+    throw new InvalidParameterError({
+      field: `${field}.value`,
+      value,
+      reason: condition === 'oneOf' ? `oneOf takes 1 to ${maxOneOfValues} values` : 'one value expected',
+    })
+  }
+  const values = raw.map((v, i) =>
+    encodeWord(located.type, v, `${field}.value${condition === 'oneOf' ? `[${i}]` : ''}`),
+  )
+  return {
+    selector: located.selector,
+    word: located.word,
+    condition,
+    bits: located.bits,
+    values,
+    method: located.method,
+    arg: located.arg,
+    type: located.type,
+  }
+}
+
+/** Where a static argument of a function sits in calldata, and its width and type. */
+function locateArgument(method: unknown, arg: unknown, field: string) {
   const fn = parseFunction(method, `${field}.method`)
   const index =
     typeof arg === 'number' ? arg : fn.inputs.findIndex((input) => input.name !== undefined && input.name === arg)
@@ -64,25 +98,6 @@ export function toArgRule(input: ArgRuleInput | ArgRule, field = 'rule'): ArgRul
       fix: 'put rules on address, bool, uintN, intN or bytesN arguments only',
     })
   }
-  if (kind.signed && ['lt', 'lte', 'gt', 'gte'].includes(condition)) {
-    throw new InvalidParameterError({
-      field: `${field}.condition`,
-      value: condition,
-      reason: `comparisons are unsigned, and ${parameter.type} is signed`,
-      fix: 'use eq, neq or oneOf on signed arguments',
-    })
-  }
-  const raw = condition === 'oneOf' ? value : [value]
-  if (!Array.isArray(raw) || raw.length === 0 || raw.length > (condition === 'oneOf' ? maxOneOfValues : 1)) {
-    throw new InvalidParameterError({
-      field: `${field}.value`,
-      value,
-      reason: condition === 'oneOf' ? `oneOf takes 1 to ${maxOneOfValues} values` : 'one value expected',
-    })
-  }
-  const values = raw.map((v, i) =>
-    encodeWord(parameter.type, v, `${field}.value${condition === 'oneOf' ? `[${i}]` : ''}`),
-  )
   let word = 0
   for (const previous of fn.inputs.slice(0, index)) word += headWords(previous)
   if (word > 255) {
@@ -91,12 +106,14 @@ export function toArgRule(input: ArgRuleInput | ArgRule, field = 'rule'): ArgRul
   return {
     selector: toFunctionSelector(fn),
     word,
-    condition,
     bits: kind.bits,
-    values,
-    method: `${fn.name}(${fn.inputs.map((p) => p.type).join(',')})`,
-    arg: parameter.name || String(index),
+    signed: kind.signed,
     type: parameter.type,
+    // As written (names kept), so that `arg` can be found in it again when loaded.
+    method: String(method)
+      .trim()
+      .replace(/^function\s+/, ''),
+    arg: parameter.name || String(index),
   }
 }
 
@@ -194,5 +211,19 @@ function checkStoredRule(rule: ArgRule, field: string): ArgRule {
     if (!isHex(v) || v.length !== 66) fail(`values[${i}]`, 'not 32 bytes of hex', v)
     if (rule.bits < 256 && BigInt(v) >> BigInt(rule.bits) !== 0n) fail(`values[${i}]`, 'wider than the rule', v)
   }
-  return { ...rule, selector: rule.selector.toLowerCase() as Hex }
+  const checked = { ...rule, selector: rule.selector.toLowerCase() as Hex }
+  // The display fields are shown to people: they must describe this very word and width.
+  if (rule.method !== undefined || rule.arg !== undefined || rule.type !== undefined) {
+    const arg = rule.arg !== undefined && /^\d+$/.test(rule.arg) ? Number(rule.arg) : rule.arg
+    const rebuilt = locateArgument(rule.method, arg, field)
+    if (
+      rebuilt.selector !== checked.selector ||
+      rebuilt.word !== rule.word ||
+      rebuilt.bits !== rule.bits ||
+      rebuilt.type !== rule.type
+    ) {
+      fail('method', 'the method, argument and type it names do not match its selector, word and width', rule.method)
+    }
+  }
+  return checked
 }

@@ -52,6 +52,8 @@ export type ValueLimit = { perCall?: bigint | undefined; total?: bigint | undefi
 export type Permission = {
   target: Address
   selectors: readonly Hex[]
+  /** How each selector was written (signature or selector), for display; same order. */
+  methods?: readonly string[] | undefined
   tokenLimit?: bigint | undefined
   valueLimit?: ValueLimit | undefined
   maxUses?: bigint | undefined

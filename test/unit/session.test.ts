@@ -51,7 +51,9 @@ describe('defineSession', () => {
     const session = defineSession(valid())
     assert.equal(session.account, account)
     assert.equal(session.sessionKey, key.address)
-    assert.deepEqual(session.permissions, [{ target: token, selectors: ['0xa9059cbb'], tokenLimit: 1000n }])
+    assert.deepEqual(session.permissions, [
+      { target: token, selectors: ['0xa9059cbb'], methods: ['transfer(address,uint256)'], tokenLimit: 1000n },
+    ])
     assert.equal(session.validAfter, now)
     assert.equal(session.validUntil, now + 3600)
     assert.equal(session.enabled, true)

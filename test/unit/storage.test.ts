@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { type Address, keccak256, numberToHex, parseEther, stringToHex } from 'viem'
+import {
+  defineSession,
+  describeSession,
+  deserializeSession,
+  fromErc7715Request,
+  generateSessionKey,
+  InvalidParameterError,
+  serializeSession,
+  toErc7715Request,
+} from '../../src/index.js'
+
+const account = '0x1111111111111111111111111111111111111111' as Address
+const token = '0x2222222222222222222222222222222222222222' as Address
+const shop = '0x3333333333333333333333333333333333333333' as Address
+const now = 1_795_500_000
+const key = generateSessionKey()
+const session = defineSession({
+  account,
+  chainId: 31337,
+  sessionKey: key.address,
+  permissions: [
+    {
+      whitelistDestination: token,
+      whitelistMethods: ['transfer(address,uint256)', 'approve(address,uint256)'],
+      tokenAmount: 1000n * 10n ** 6n,
+      maxUses: 5,
+      rules: [{ method: 'transfer(address to, uint256 amount)', arg: 'to', condition: 'eq', value: shop }],
+    },
+    {
+      whitelistDestination: shop,
+      whitelistMethods: [],
+      allowEmptyCalldata: true,
+      valueLimit: { total: parseEther('1') },
+    },
+  ],
+  validity: { startTimestamp: now, endTimestamp: now + 3600 },
+  gasBudget: 10n ** 16n,
+  now,
+})
+
+const fails = (fn: () => unknown, field: string) =>
+  assert.throws(fn, (e: unknown) => e instanceof InvalidParameterError && e.field === field)
+
+describe('serializeSession / deserializeSession', () => {
+  it('round-trips the session, its key and its grant', () => {
+    const grant = { epoch: 2, signature: `0x${'ab'.repeat(65)}` as const }
+    const json = serializeSession({ session, privateKey: key.privateKey, grant })
+    const loaded = deserializeSession(json)
+    assert.deepEqual(loaded.session, session)
+    assert.equal(loaded.privateKey, key.privateKey)
+    assert.deepEqual(loaded.grant, grant)
+  })
+
+  it('attack 25: refuses a truncated copy, an edited limit, another key, or a wrong private key', () => {
+    const json = serializeSession({ session, privateKey: key.privateKey })
+    fails(() => deserializeSession(json.slice(0, -10)), 'json')
+    const edited = json.replace('"1000000000"', '"9000000000"')
+    assert.notEqual(edited, json)
+    fails(() => deserializeSession(edited), 'json.checksum')
+    // An editor who also recomputes the checksum still cannot change the key: the id gives it away.
+    const parsed = JSON.parse(json)
+    parsed.session.sessionKey = generateSessionKey().address
+    delete parsed.checksum
+    const canonical = JSON.stringify(parsed, (_k, v) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, v[k]]),
+          )
+        : v,
+    )
+    fails(
+      () =>
+        deserializeSession(JSON.stringify({ ...JSON.parse(canonical), checksum: keccak256(stringToHex(canonical)) })),
+      'json.session.id',
+    )
+    fails(() => serializeSession({ session, privateKey: generateSessionKey().privateKey }), 'stored.privateKey')
+    fails(() => deserializeSession('{"format":"other"}'), 'json.format')
+  })
+})
+
+describe('describeSession', () => {
+  it('says in plain words what the session may do', async () => {
+    const { lines, text } = await describeSession(session)
+    assert.match(
+      lines[0],
+      /^May call transfer\(address,uint256\), approve\(address,uint256\) on 0x2222…2222 — at most 1000000000 \(base units\) in total — at most 5 calls$/,
+    )
+    assert.match(text, /Only if transfer\(address to, uint256 amount\): to = 0x3333…3333/)
+    assert.match(text, /May send ETH with these calls: up to any amount per call, 1 ETH in total/)
+    assert.match(text, /Valid from \d\d:\d\d to \d\d:\d\d UTC on \d+ \w+ 2026/)
+    assert.match(text, /Gas: at most 0.01 ETH in total/)
+    assert.match(text, /Pays its own gas/)
+  })
+
+  it('refuses labels that do not name their selector (a session could lie on a wallet screen)', async () => {
+    fails(
+      () =>
+        deserializeSession(serializeSession({ session }).replace('transfer(address,uint256)', 'mint(address,uint256)')),
+      'json.checksum',
+    )
+    await assert.rejects(
+      () =>
+        describeSession({
+          ...session,
+          permissions: [{ ...session.permissions[0], methods: ['safe()', 'approve(address,uint256)'] }],
+        }),
+      InvalidParameterError,
+    )
+  })
+})
+
+describe('ERC-7715', () => {
+  it('maps a request with a contract call, an ERC-20 allowance and a native allowance', () => {
+    const request = {
+      chainId: numberToHex(31337),
+      address: account,
+      expiry: now + 600,
+      signer: { type: 'account' as const, data: { id: key.address } },
+      permissions: [
+        {
+          type: 'erc20-token-transfer' as const,
+          data: { address: token, ticker: 'USDC' },
+          policies: [{ type: 'token-allowance' as const, data: { allowance: 500n } }],
+        },
+      ],
+    }
+    const { session: mapped, ignored } = fromErc7715Request(request, { now })
+    assert.deepEqual(ignored, [])
+    assert.equal(mapped.validUntil, now + 600)
+    assert.equal(mapped.permissions[0].tokenLimit, 500n)
+    assert.deepEqual(mapped.permissions[0].selectors, ['0xa9059cbb'])
+  })
+
+  it('round-trips a session through a request for what maps', () => {
+    const simple = defineSession({
+      account,
+      chainId: 31337,
+      sessionKey: key.address,
+      permissions: [
+        { whitelistDestination: token, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: 7n },
+        { whitelistDestination: shop, whitelistMethods: ['ping(uint256)'], maxUses: 2 },
+      ],
+      validity: { endTimestamp: now + 60 },
+      now,
+    })
+    const back = fromErc7715Request(toErc7715Request(simple), { now }).session
+    assert.deepEqual(back.permissions, simple.permissions)
+    assert.equal(back.validUntil, simple.validUntil)
+  })
+
+  it('refuses a required policy it cannot express, and leaves out an optional one', () => {
+    const base = {
+      chainId: numberToHex(31337),
+      address: account,
+      expiry: now + 600,
+      signer: { type: 'account' as const, data: { id: key.address } },
+    }
+    const permission = {
+      type: 'contract-call' as const,
+      data: { address: token, calls: ['transfer(address,uint256)'] },
+      policies: [{ type: 'gas-limit' as const, data: { limit: 1n } }],
+    }
+    assert.throws(
+      () => fromErc7715Request({ ...base, permissions: [{ ...permission, required: true }] }, { now }),
+      InvalidParameterError,
+    )
+    const { ignored } = fromErc7715Request({ ...base, permissions: [{ ...permission, required: false }] }, { now })
+    assert.equal(ignored.length, 1)
+  })
+})
