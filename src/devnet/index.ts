@@ -5,6 +5,7 @@ export {
   type Devnet,
   type DevnetClient,
 } from './createDevnet.js'
+export { type DemoAccount, setupDemoAccount } from './demoAccount.js'
 export { type DeployContractsReturnType, type Deployments, deployContracts } from './deployContracts.js'
 export { type DevnetServer, DevnetServerError, type StartDevnetServerOptions, startDevnetServer } from './server.js'
 export { deployTestTarget, deployTestToken, mintTestToken, testTargetAbi, testTokenAbi } from './testContracts.js'

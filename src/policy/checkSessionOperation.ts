@@ -233,7 +233,7 @@ function checkCall(
       target,
       selector,
       rule: 'argument',
-      detail: `it breaks argument rule ${broken} of ${rule.method ?? selector}${rule.arg ? ` (${rule.arg} ${rule.condition} ${rule.values.map((v) => BigInt(v)).join(' | ')})` : ''} on ${target}`,
+      detail: `it breaks argument rule ${broken} of ${rule.method ?? selector}${rule.arg ? ` (${rule.arg} ${rule.condition} ${rule.values.map((v) => showWord(v, rule.type)).join(' | ')})` : ''} on ${target}`,
     })
   }
 }
@@ -267,6 +267,13 @@ function chargeValue(permission: Permission, usage: TargetUsage, index: number, 
     }
     usage.valueSpent += value
   }
+}
+
+/** A rule value as its type reads: an address, or a number. */
+function showWord(value: Hex, type: string | undefined): string {
+  if (type === 'address') return getAddress(`0x${value.slice(26)}`)
+  if (type?.startsWith('uint') || type?.startsWith('int') || type === 'bool') return BigInt(value).toString()
+  return value
 }
 
 const malformed = (): BaseError =>

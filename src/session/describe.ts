@@ -50,13 +50,17 @@ function describePermission(p: Permission, meta: TokenMeta): string[] {
   const label = meta.name ? `${meta.name} (${short(p.target)})` : short(p.target)
   const methods = p.selectors.map((s) => p.methods?.[p.selectors.indexOf(s)] ?? knownMethods[s] ?? s)
   const what = methods.length > 0 ? methods.join(', ') : 'no function'
-  const first = [`May call ${what} on ${label}`]
+  const first = [
+    methods.length === 0 && p.allowEmptyCalldata
+      ? `May send plain ETH transfers to ${label}`
+      : `May call ${what} on ${label}`,
+  ]
   const amount = (n: bigint) =>
     meta.decimals !== undefined ? `${formatAmount(n, meta.decimals)} ${meta.symbol ?? ''}`.trim() : `${n} (base units)`
   if (p.tokenLimit !== undefined) first.push(`at most ${amount(p.tokenLimit)} in total`)
   if (p.maxUses !== undefined) first.push(`at most ${p.maxUses} call${p.maxUses === 1n ? '' : 's'}`)
   const lines = [first.join(' — ')]
-  if (p.allowEmptyCalldata) lines.push(`  May send plain transfers to ${label}`)
+  if (p.allowEmptyCalldata && methods.length > 0) lines.push(`  May also send plain ETH transfers to ${label}`)
   if (p.valueLimit) {
     const per = p.valueLimit.perCall === undefined ? 'any amount' : `${formatEther(p.valueLimit.perCall)} ETH`
     const total =
