@@ -7,5 +7,6 @@ export {
 } from './createDevnet.js'
 export { type DemoAccount, setupDemoAccount } from './demoAccount.js'
 export { type DeployContractsReturnType, type Deployments, deployContracts } from './deployContracts.js'
+export { bannedOpcodes, checkErc7562, type Erc7562Report, type Erc7562Violation } from './erc7562.js'
 export { type DevnetServer, DevnetServerError, type StartDevnetServerOptions, startDevnetServer } from './server.js'
 export { deployTestTarget, deployTestToken, mintTestToken, testTargetAbi, testTokenAbi } from './testContracts.js'

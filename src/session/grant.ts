@@ -106,7 +106,7 @@ export async function signSessionGrant(
 ): Promise<SessionGrant> {
   const session = assertSession(parameters?.session)
   const { owner } = parameters
-  if (!owner || owner.type !== 'local') {
+  if (owner?.type !== 'local') {
     throw new InvalidParameterError({ field: 'owner', reason: 'not a viem local account' })
   }
   const epoch = parameters.epoch ?? (await readEpoch(client, session))

@@ -33,6 +33,8 @@ export type CreateEntryPointSubmitterParameters = {
   gas?: Partial<SubmitterGasLimits> | undefined
   /** Check session operations against the session's rules before sending (default true). */
   preflight?: boolean | undefined
+  /** Called with each signed operation before it is simulated and sent (for tracing tools). */
+  onBeforeSend?: ((userOperation: UserOperation<'0.7'>) => Promise<void>) | undefined
 }
 
 const defaultGas: SubmitterGasLimits = {
@@ -90,6 +92,7 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
         })
       }
       userOperation.signature = await account.signUserOperation(userOperation)
+      await parameters.onBeforeSend?.(userOperation)
       return handleUserOperation(client, {
         userOperation,
         beneficiary,

@@ -15,6 +15,7 @@ import {
   testTokenAbi,
 } from '../../src/devnet/index.js'
 import {
+  createEntryPointSubmitter,
   defineSession,
   generateSessionKey,
   getGrantSessionCalls,
@@ -29,6 +30,8 @@ import {
   toSessionKeyAccount,
   type UserOperationOutcome,
 } from '../../src/index.js'
+
+import { traceValidation } from './erc7562.js'
 
 export const tusd = (amount: string | number) => parseUnits(String(amount), 18)
 
@@ -71,12 +74,17 @@ export async function createFixture() {
     ],
   })
 
+  // Every session-key operation is checked against ERC-7562 first when ERC7562_TRACE=1.
+  const onBeforeSend = (userOperation: UserOperation<'0.7'>) =>
+    traceValidation(client, client.account.address, userOperation)
+  const direct = createEntryPointSubmitter({ client, preflight: false, onBeforeSend })
+  const checked = createEntryPointSubmitter({ client, onBeforeSend })
   // Straight to the chain: these tests prove what the contract enforces, not what the SDK predicts.
   const send = (sender: SmartAccount, calls: readonly Call[]): Promise<UserOperationOutcome> =>
-    devnet.submitterWithoutPreflight.sendUserOperation({ account: sender, calls })
+    direct.sendUserOperation({ account: sender, calls })
   // Through the SDK's pre-flight check first, as a dapp sends.
   const sendChecked = (sender: SmartAccount, calls: readonly Call[]): Promise<UserOperationOutcome> =>
-    devnet.submitter.sendUserOperation({ account: sender, calls })
+    checked.sendUserOperation({ account: sender, calls })
 
   /** Defines and grants a session (default: transfer on `token`, 1,000 TUSD in total, one hour). */
   async function grant(options: GrantOptions = {}) {
@@ -126,6 +134,7 @@ export async function createFixture() {
     }
     const signed = await sender.signUserOperation(userOperation)
     userOperation.signature = parts.signature ? await parts.signature(signed, userOperation) : signed
+    await onBeforeSend(userOperation)
     return handleUserOperation(client, { userOperation, beneficiary: client.account.address, session: sender.session })
   }
 

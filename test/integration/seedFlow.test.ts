@@ -207,7 +207,7 @@ describe('validateUserOp: the rules', () => {
           data: encodeFunctionData({
             abi: sessionAccountAbi,
             functionName: 'execute',
-            args: [('0x' + '00'.repeat(32)) as `0x${string}`, '0x'],
+            args: [`0x${'00'.repeat(32)}` as `0x${string}`, '0x'],
           }),
         },
       ]),
