@@ -1,0 +1,402 @@
+/**
+ * Differential testing of the two implementations of the session rules: the module (through
+ * the real EntryPoint, `handleOps` simulated) and the SDK's pre-flight check. Random sessions
+ * and random operations — single and batch calls, well-formed and malformed calldata, value,
+ * call types, windows, revocations — must get the same verdict from both, down to the rule
+ * broken and the call index.
+ */
+
+import fc from 'fast-check'
+import {
+  type Address,
+  concat,
+  encodeAbiParameters,
+  encodeFunctionData,
+  type Hex,
+  maxUint256,
+  numberToHex,
+  pad,
+  parseEther,
+  toHex,
+} from 'viem'
+import { entryPoint07Abi, toPackedUserOperation } from 'viem/account-abstraction'
+import { testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
+import {
+  CallNotPermittedError,
+  checkSessionOperation,
+  defineSession,
+  entryPointAddress,
+  findEntryPointRejection,
+  fromEntryPointRejection,
+  generateSessionKey,
+  type PermissionInput,
+  prepareUserOperation07,
+  SessionDisabledError,
+  SessionExpiredError,
+  SessionNotYetValidError,
+  SessionRevokedError,
+  SpendingLimitExceededError,
+  sessionKeyValidatorAbi,
+  sessionKeyValidatorAddress,
+  toSessionConfig,
+  toSessionKeyAccount,
+} from '../../src/index.js'
+import type { Fixture } from './fixture.js'
+
+const selectors = {
+  transfer: 'transfer(address,uint256)',
+  approve: 'approve(address,uint256)',
+  transferFrom: 'transferFrom(address,address,uint256)',
+  ping: 'ping(uint256)',
+  poke: 'poke()',
+} as const
+
+export type Case = {
+  permissions: PermissionSpec[]
+  window: 'now' | 'future' | 'past'
+  enabled: boolean
+  revoked: boolean
+  gasBudget: bigint | undefined
+  calls: CallSpec[]
+  mode: 'single' | 'batch' | 'try' | 'delegate' | 'dirty'
+  mutation: 'none' | 'offset' | 'trailing' | 'length'
+}
+
+type PermissionSpec = {
+  target: 'token' | 'otherToken' | 'target'
+  methods: (keyof typeof selectors)[]
+  tokenLimit?: bigint
+  valueLimit?: { perCall?: bigint; total?: bigint }
+  maxUses?: number
+  rule?: { condition: 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'oneOf'; values: bigint[] }
+  allowTryMode: boolean
+  allowDelegatecall: boolean
+  allowEmptyCalldata: boolean
+}
+
+type CallSpec = {
+  target: 'token' | 'otherToken' | 'target' | 'account' | 'module' | 'zero' | 'stranger'
+  kind: 'transfer' | 'approve' | 'transferFrom' | 'ping' | 'poke' | 'empty' | 'short' | 'random' | 'dirty'
+  amount: bigint
+  value: bigint
+}
+
+const amount = fc.oneof(fc.bigInt({ min: 0n, max: 2000n }), fc.constantFrom(0n, 1n, 1000n, 2n ** 120n))
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>, weight = 1) =>
+  fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight, arbitrary })
+
+const permissionSpec: fc.Arbitrary<PermissionSpec> = fc
+  .record({
+    target: fc.constantFrom('token', 'otherToken', 'target'),
+    methods: fc.uniqueArray(fc.constantFrom(...(Object.keys(selectors) as (keyof typeof selectors)[])), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    tokenLimit: sometimes(fc.bigInt({ min: 0n, max: 3000n }), 2),
+    valueLimit: sometimes(
+      fc.record(
+        { perCall: fc.bigInt({ min: 0n, max: 50n }), total: fc.bigInt({ min: 0n, max: 80n }) },
+        { requiredKeys: [] },
+      ),
+    ),
+    maxUses: sometimes(fc.integer({ min: 0, max: 3 })),
+    rule: sometimes(
+      fc.record({
+        condition: fc.constantFrom('eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'oneOf'),
+        values: fc.array(fc.bigInt({ min: 0n, max: 1500n }), { minLength: 1, maxLength: 4 }),
+      }),
+      4,
+    ),
+    allowTryMode: fc.boolean(),
+    allowDelegatecall: fc.boolean(),
+    allowEmptyCalldata: fc.boolean(),
+  })
+  .map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as PermissionSpec)
+const callSpec: fc.Arbitrary<CallSpec> = fc.record({
+  target: fc.constantFrom('token', 'token', 'otherToken', 'target', 'target', 'account', 'module', 'zero', 'stranger'),
+  kind: fc.constantFrom(
+    'transfer',
+    'transfer',
+    'approve',
+    'transferFrom',
+    'ping',
+    'poke',
+    'empty',
+    'short',
+    'random',
+    'dirty',
+  ),
+  amount,
+  value: fc.oneof(fc.constant(0n), fc.constant(0n), fc.bigInt({ min: 1n, max: 100n })),
+})
+
+const weighted = <T>(...items: [number, fc.Arbitrary<T>][]) =>
+  fc.oneof(...items.map(([weight, arbitrary]) => ({ weight, arbitrary })))
+
+/** Amounts on and next to every boundary of a permission (rule values, limits), where bugs hide. */
+function boundaries(p: PermissionSpec): bigint[] {
+  const edges = [...(p.rule?.values ?? []), ...(p.tokenLimit === undefined ? [] : [p.tokenLimit])]
+  return edges.flatMap((v) => [v - 1n, v, v + 1n]).filter((v) => v >= 0n)
+}
+
+/** Values on and next to the value limits of a permission. */
+function valueEdges(p: PermissionSpec): bigint[] {
+  const limits = [p.valueLimit?.perCall, p.valueLimit?.total].filter((v): v is bigint => v !== undefined)
+  return [1n, ...limits.flatMap((v) => [v, v + 1n])].filter((v) => v > 0n)
+}
+
+/** Calls aimed mostly at what the session permits, on its boundaries, so that both verdicts are common. */
+const callFor = (permissions: PermissionSpec[]): fc.Arbitrary<CallSpec> =>
+  weighted(
+    [
+      6,
+      fc.constantFrom(...permissions).chain((p) => {
+        const edges = boundaries(p)
+        return fc
+          .record({
+            kind: fc.constantFrom(...p.methods),
+            amount: edges.length > 0 ? weighted([1, amount], [4, fc.constantFrom(...edges)]) : amount,
+            value: weighted([4, fc.constant(0n)], [1, fc.constantFrom(...valueEdges(p))]),
+          })
+          .map(({ kind, amount, value }) => ({ target: p.target, kind, amount, value }) as CallSpec)
+      }),
+    ],
+    [2, callSpec],
+  )
+
+export const caseArbitrary: fc.Arbitrary<Case> = fc
+  .uniqueArray(permissionSpec, { minLength: 1, maxLength: 3, selector: (p) => p.target })
+  .chain((permissions) =>
+    fc.record({
+      permissions: fc.constant(permissions),
+      window: weighted(
+        [8, fc.constant('now' as const)],
+        [1, fc.constant('future' as const)],
+        [1, fc.constant('past' as const)],
+      ),
+      enabled: weighted([9, fc.constant(true)], [1, fc.constant(false)]),
+      revoked: weighted([9, fc.constant(false)], [1, fc.constant(true)]),
+      gasBudget: weighted([5, fc.constant(undefined)], [1, fc.bigInt({ min: 0n, max: 4_000_000_000_000_000n })]),
+      calls: fc.array(callFor(permissions), { minLength: 1, maxLength: 3 }),
+      mode: weighted(
+        [4, fc.constant('single' as const)],
+        [4, fc.constant('batch' as const)],
+        [1, fc.constant('try' as const)],
+        [1, fc.constant('delegate' as const)],
+        [1, fc.constant('dirty' as const)],
+      ),
+      mutation: weighted(
+        [12, fc.constant('none' as const)],
+        [1, fc.constant('offset' as const)],
+        [1, fc.constant('trailing' as const)],
+        [1, fc.constant('length' as const)],
+      ),
+    }),
+  )
+
+/** The verdict, as comparable text: "ok", or the rule (and call index) that refused it. */
+export function verdict(error: unknown): string {
+  if (error === undefined) return 'ok'
+  if (error instanceof CallNotPermittedError) return `${error.rule}@${error.index}`
+  if (error instanceof SpendingLimitExceededError) return `token-limit@${error.index}`
+  if (error instanceof SessionRevokedError) return 'revoked'
+  if (error instanceof SessionDisabledError) return 'disabled'
+  if (error instanceof SessionExpiredError || error instanceof SessionNotYetValidError) return 'time'
+  return `unexpected: ${(error as Error)?.message?.split('\n')[0] ?? String(error)}`
+}
+
+/** Runs one case on both implementations; returns both verdicts. */
+export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk: string; detail: string }> {
+  await f.reset()
+  const addresses = { token: f.token, otherToken: f.otherToken, target: f.target }
+  const now = await f.devnet.now()
+  const window =
+    c.window === 'now'
+      ? { startTimestamp: now - 100, endTimestamp: now + 3600 }
+      : c.window === 'future'
+        ? { startTimestamp: now + 600, endTimestamp: now + 3600 }
+        : { startTimestamp: now - 3600, endTimestamp: now + 1 }
+  const key = generateSessionKey()
+  const session = defineSession({
+    account: f.account,
+    chainId: f.devnet.chain.id,
+    sessionKey: key.address,
+    permissions: c.permissions.map((p) => toPermissionInput(p, addresses[p.target])),
+    validity: { ...window, enable: c.enabled },
+    gasBudget: c.gasBudget,
+    now: now - 200,
+  })
+  // Create it as the account would (impersonated: this sets state up, the module is real).
+  await f.client.impersonateAccount({ address: f.account })
+  await f.client.sendTransaction({
+    account: f.account,
+    chain: f.client.chain,
+    to: sessionKeyValidatorAddress,
+    data: encodeFunctionData({
+      abi: sessionKeyValidatorAbi,
+      functionName: 'createSession',
+      args: [toSessionConfig(session)],
+    }),
+  })
+  if (c.revoked) {
+    await f.client.sendTransaction({
+      account: f.account,
+      chain: f.client.chain,
+      to: sessionKeyValidatorAddress,
+      data: encodeFunctionData({ abi: sessionKeyValidatorAbi, functionName: 'revokeSession', args: [session.id] }),
+    })
+  }
+  await f.client.stopImpersonatingAccount({ address: f.account })
+  if (c.window === 'past') await f.devnet.increaseTime(10)
+
+  const callData = buildCallData(f, c)
+  const dapp = await toSessionKeyAccount({ client: f.client, session, sessionKey: key.privateKey })
+  const userOperation = await prepareUserOperation07(f.client, { account: dapp, callData })
+  userOperation.signature = await dapp.signUserOperation(userOperation)
+
+  let chainError: unknown
+  try {
+    await f.client.simulateContract({
+      address: entryPointAddress,
+      abi: entryPoint07Abi,
+      functionName: 'handleOps',
+      args: [[toPackedUserOperation(userOperation)], f.client.account.address],
+      account: f.client.account,
+      blockTag: 'pending',
+    })
+  } catch (error) {
+    const rejection = findEntryPointRejection(error)
+    const pending = Number((await f.client.getBlock({ blockTag: 'pending' })).timestamp)
+    chainError = rejection ? fromEntryPointRejection(rejection, { session, now: pending, cause: error }) : error
+  }
+
+  let sdkError: unknown
+  try {
+    const pending = Number((await f.client.getBlock({ blockTag: 'pending' })).timestamp)
+    const gas = userOperation.verificationGasLimit + userOperation.callGasLimit + userOperation.preVerificationGas
+    checkSessionOperation(
+      session,
+      { exists: true, revoked: c.revoked, enabled: c.enabled, gasSpent: 0n, targets: {} },
+      { callData, maxCost: gas * userOperation.maxFeePerGas },
+      { now: pending },
+    )
+  } catch (error) {
+    sdkError = error
+  }
+  return {
+    chain: verdict(chainError),
+    sdk: verdict(sdkError),
+    detail: `callData ${callData}`,
+  }
+}
+
+function toPermissionInput(p: PermissionSpec, target: Address): PermissionInput {
+  const methods = p.methods.map((m) => selectors[m])
+  const rule =
+    p.rule && methods.includes(selectors.ping)
+      ? [
+          {
+            method: 'ping(uint256 number)',
+            arg: 'number',
+            condition: p.rule.condition,
+            value: p.rule.condition === 'oneOf' ? p.rule.values : p.rule.values[0],
+          },
+        ]
+      : p.rule && methods.includes(selectors.transfer) && p.rule.condition !== 'oneOf'
+        ? [
+            {
+              method: 'transfer(address to, uint256 amount)',
+              arg: 'amount',
+              condition: p.rule.condition,
+              value: p.rule.values[0],
+            },
+          ]
+        : undefined
+  return {
+    whitelistDestination: target,
+    whitelistMethods: methods,
+    ...(p.tokenLimit === undefined ? {} : { tokenAmount: p.tokenLimit }),
+    ...(p.valueLimit === undefined ? {} : { valueLimit: p.valueLimit }),
+    ...(p.maxUses === undefined ? {} : { maxUses: p.maxUses }),
+    ...(rule ? { rules: rule } : {}),
+    allowTryMode: p.allowTryMode,
+    allowDelegatecall: p.allowDelegatecall,
+    allowEmptyCalldata: p.allowEmptyCalldata,
+  }
+}
+
+function buildCallData(f: Fixture, c: Case): Hex {
+  const targets: Record<CallSpec['target'], Address> = {
+    token: f.token,
+    otherToken: f.otherToken,
+    target: f.target,
+    account: f.account,
+    module: sessionKeyValidatorAddress,
+    zero: '0x0000000000000000000000000000000000000000',
+    stranger: '0x000000000000000000000000000000000000bEEF',
+  }
+  const data = (call: CallSpec): Hex => {
+    switch (call.kind) {
+      case 'transfer':
+        return encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [f.recipient, call.amount] })
+      case 'approve':
+        return encodeFunctionData({ abi: testTokenAbi, functionName: 'approve', args: [f.recipient, call.amount] })
+      case 'transferFrom':
+        return encodeFunctionData({
+          abi: testTokenAbi,
+          functionName: 'transferFrom',
+          args: [f.account, f.recipient, call.amount],
+        })
+      case 'ping':
+        return encodeFunctionData({ abi: testTargetAbi, functionName: 'ping', args: [call.amount] })
+      case 'poke':
+        return encodeFunctionData({ abi: testTargetAbi, functionName: 'poke' })
+      case 'empty':
+        return '0x'
+      case 'short':
+        return '0xa905'
+      case 'random':
+        return toHex(call.amount, { size: 36 })
+      case 'dirty':
+        return concat(['0xa9059cbb', `0xff${'00'.repeat(11)}`, f.recipient, pad(numberToHex(call.amount))])
+    }
+  }
+  const calls = c.mode === 'single' || c.mode === 'delegate' ? c.calls.slice(0, 1) : c.calls
+  const mode: Hex = {
+    single: `0x${'00'.repeat(32)}`,
+    batch: `0x01${'00'.repeat(31)}`,
+    try: `0x0101${'00'.repeat(30)}`,
+    delegate: `0xff${'00'.repeat(31)}`,
+    dirty: `0x00${'00'.repeat(30)}07`,
+  }[c.mode] as Hex
+  const exec =
+    c.mode === 'single' || c.mode === 'dirty'
+      ? concat([targets[calls[0].target], pad(numberToHex(calls[0].value)), data(calls[0])])
+      : c.mode === 'delegate'
+        ? concat([targets[calls[0].target], data(calls[0])])
+        : encodeAbiParameters(
+            [{ type: 'tuple[]', components: [{ type: 'address' }, { type: 'uint256' }, { type: 'bytes' }] }],
+            [calls.map((call) => [targets[call.target], call.value, data(call)] as const)],
+          )
+  let callData = encodeFunctionData({
+    abi: [
+      {
+        type: 'function',
+        name: 'execute',
+        inputs: [{ type: 'bytes32' }, { type: 'bytes' }],
+        outputs: [],
+        stateMutability: 'payable',
+      },
+    ],
+    functionName: 'execute',
+    args: [mode, exec],
+  })
+  if (c.mutation === 'offset')
+    callData = concat([callData.slice(0, 74) as Hex, pad('0x60'), `0x${callData.slice(138)}`])
+  if (c.mutation === 'trailing') callData = concat([callData, pad('0x01')])
+  if (c.mutation === 'length')
+    callData = concat([callData.slice(0, 138) as Hex, pad(numberToHex(maxUint256 >> 200n)), `0x${callData.slice(202)}`])
+  return callData
+}
+
+export { fc, parseEther }
