@@ -27,8 +27,12 @@ import {
   InvalidSessionSignatureError,
   modeBatch,
   modeSingle,
+  SessionDisabledError,
+  SessionExpiredError,
   SessionKeyCannotSignMessagesError,
+  SessionNotYetValidError,
   SessionRevokedError,
+  SpendingLimitExceededError,
   sessionAccountAbi,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
@@ -234,7 +238,70 @@ describe('spending limits', () => {
   })
 })
 
+describe('spending limits (more)', () => {
+  it('attack 10: approve to a third party, then transferFrom by it → the approvals count against the limit', async () => {
+    const { session, dapp } = await f.grant({
+      permissions: [
+        {
+          whitelistDestination: f.token,
+          whitelistMethods: ['transfer(address,uint256)', 'approve(address,uint256)'],
+          tokenAmount: tusd(1000),
+        },
+      ],
+    })
+    const approve = (n: bigint) =>
+      encodeFunctionData({ abi: testTokenAbi, functionName: 'approve', args: [f.recipient, n] })
+    await f.send(dapp, [{ to: f.token, data: approve(tusd(600)) }])
+    // The spender pulls it with transferFrom (outside the session: it is its own account).
+    assert.equal(await f.spent(session), tusd(600))
+    // A second approval (even re-setting the same allowance) and transfers share the same 1,000.
+    await assert.rejects(
+      f.send(dapp, [{ to: f.token, data: approve(tusd(600)) }]),
+      (e: unknown) => e instanceof SpendingLimitExceededError && e.spent === tusd(600),
+    )
+    await assert.rejects(f.send(dapp, [f.transfer(tusd(401))]), SpendingLimitExceededError)
+    await f.send(dapp, [f.transfer(tusd(400))])
+    assert.equal(await f.spent(session), tusd(1000))
+  })
+
+  it('attack 11: several transfers in one batch that each fit but together exceed the limit → rejected', async () => {
+    const { session, dapp } = await f.grant()
+    await assert.rejects(
+      f.send(dapp, [f.transfer(tusd(600)), f.transfer(tusd(600))]),
+      (e: unknown) => e instanceof SpendingLimitExceededError && e.index === 1,
+    )
+    await nothingMoved(session)
+  })
+})
+
 describe('time and revocation', () => {
+  it('attack 13: a session used before its start or after its end → refused by the EntryPoint', async () => {
+    const now = await f.devnet.now()
+    const { session, dapp } = await f.grant({ start: now + 300, end: now + 900 })
+    await assert.rejects(f.send(dapp, [f.transfer(1n)]), SessionNotYetValidError)
+    await f.devnet.increaseTime(1000)
+    await assert.rejects(f.send(dapp, [f.transfer(1n)]), SessionExpiredError)
+    await nothingMoved(session)
+  })
+
+  it('attack 15: a session created with enable: false is unusable until enabled', async () => {
+    const { session, dapp } = await f.grant({ enable: false })
+    await assert.rejects(f.send(dapp, [f.transfer(1n)]), SessionDisabledError)
+    await nothingMoved(session)
+  })
+
+  it('attack 16: the module uninstalled and installed again → no old session comes back', async () => {
+    const { session, dapp } = await f.grant()
+    const call = (functionName: 'installModule' | 'uninstallModule') => ({
+      to: f.account,
+      data: encodeFunctionData({ abi: sessionAccountAbi, functionName, args: [1n, sessionKeyValidatorAddress, '0x'] }),
+    })
+    await f.send(f.ownerAccount, [call('uninstallModule')])
+    await f.send(f.ownerAccount, [call('installModule')])
+    await assert.rejects(f.send(dapp, [f.transfer(1n)]), SessionRevokedError)
+    await nothingMoved(session)
+  })
+
   it('attack 14: an operation signed before the revocation is rejected after it', async () => {
     const { session, dapp } = await f.grant()
     const { prepareUserOperation07, handleUserOperation } = await import('../../src/index.js')
@@ -253,6 +320,49 @@ describe('time and revocation', () => {
 })
 
 describe('signatures and replay', () => {
+  it('attack 17: an operation signed by a key that is not the session key is rejected', async () => {
+    const { session, dapp } = await f.grant()
+    const impostor = privateKeyToAccount(generatePrivateKey())
+    const callData = await dapp.encodeCalls([f.transfer(1n)])
+    await assert.rejects(
+      f.sendRaw(dapp, {
+        callData,
+        signature: async (signed) => {
+          const forged = await impostor.sign({ hash: `0x${'11'.repeat(32)}` })
+          return concat([sliceHex(signed, 0, 53), forged])
+        },
+      }),
+      InvalidSessionSignatureError,
+    )
+    await nothingMoved(session)
+  })
+
+  it('a signature bound to one session cannot be moved to another session of the same key', async () => {
+    const a = await f.grant()
+    // A second session with the same key and another salt (another id).
+    const now = await f.devnet.now()
+    const b = defineSession({
+      ...a.session,
+      salt: `0x${'42'.repeat(32)}`,
+      permissions: a.session.permissions,
+      validity: { endTimestamp: now + 3600 },
+      chainId: a.session.chainId,
+      account: a.session.account,
+      sessionKey: a.session.sessionKey,
+      now,
+    })
+    await f.send(f.ownerAccount, await getGrantSessionCalls(f.client, { session: b }))
+    const callData = await a.dapp.encodeCalls([f.transfer(1n)])
+    // Swap the salt (hence the session id) in a signature made for session a.
+    await assert.rejects(
+      f.sendRaw(a.dapp, {
+        callData,
+        signature: (signed) => concat([sliceHex(signed, 0, 21), b.salt, sliceHex(signed, 53)]),
+      }),
+      InvalidSessionSignatureError,
+    )
+  })
+
   it('attack 18: a session-key signature replayed on another account with the same session is rejected', async () => {
     const { session, key, dapp } = await f.grant()
     // A second account grants the very same key and salt (so the same session id).

@@ -75,14 +75,14 @@ describe('defineSession', () => {
     assert.equal(session.enabled, true)
   })
 
-  it('refuses an end before (or at) the start', () => {
+  it('attack 24: refuses an end before (or at) the start', () => {
     throwsField(
       () => defineSession({ ...valid(), validity: { startTimestamp: now + 10, endTimestamp: now + 10 } }),
       'validity.endTimestamp',
     )
   })
 
-  it('refuses an end in the past', () => {
+  it('attack 24: refuses an end in the past', () => {
     throwsField(
       () => defineSession({ ...valid(), validity: { startTimestamp: now - 100, endTimestamp: now - 1 } }),
       'validity.endTimestamp',
@@ -109,7 +109,7 @@ describe('defineSession', () => {
     )
   })
 
-  it('refuses malformed addresses, with the field named', () => {
+  it('attack 24: refuses malformed addresses, with the field named', () => {
     throwsField(() => defineSession({ ...valid(), account: '0x1234' as Address }), 'account')
     throwsField(() => defineSession({ ...valid(), sessionKey: 'not an address' as Address }), 'sessionKey')
     // A mixed-case address with a wrong checksum is refused, not silently accepted.
@@ -172,7 +172,7 @@ describe('toPermission and parseSelector', () => {
     assert.equal(parseSelector('function transfer(address to, uint256 amount)', 'm'), '0xa9059cbb')
   })
 
-  it('refuses a selector of the wrong length, a bare name, and a signature that does not parse', () => {
+  it('attack 24: refuses a selector of the wrong length, a bare name, and a signature that does not parse', () => {
     throwsField(() => parseSelector('0x123', 'm'), 'm')
     throwsField(() => parseSelector('transfer', 'm'), 'm')
     throwsField(() => parseSelector('transfer(addres,uint256', 'm'), 'm')
@@ -186,7 +186,7 @@ describe('toPermission and parseSelector', () => {
     )
   })
 
-  it('takes tokenAmount as bigint, safe integer or digit string, and refuses anything else', () => {
+  it('attack 24: takes tokenAmount as bigint, safe integer or digit string, and refuses anything else', () => {
     for (const amount of [5n, 5, '5', ' 5 ']) {
       assert.equal(
         toPermission({ whitelistDestination: token, whitelistMethods: ['0xa9059cbb'], tokenAmount: amount }).tokenLimit,
@@ -217,7 +217,7 @@ describe('permissionFromAbi', () => {
     assert.deepEqual(p, { target: token, selectors: ['0xa9059cbb', '0x095ea7b3'], tokenLimit: 10n })
   })
 
-  it('refuses a function name that is not in the ABI, naming it and listing the known ones', () => {
+  it('attack 24: refuses a function name that is not in the ABI, naming it and listing the known ones', () => {
     assert.throws(
       () => permissionFromAbi({ target: token, abi: erc20Abi, functions: ['transfer', 'mint' as 'transfer'] }),
       (e: unknown) => e instanceof InvalidParameterError && e.field === 'functions[1]' && /approve/.test(e.message),
@@ -234,7 +234,7 @@ describe('assertSession (a stored session that was edited is refused)', () => {
     )
   })
 
-  it('refuses a changed key, salt or id', () => {
+  it('attack 25: refuses a changed key, salt or id', () => {
     const other = generateSessionKey()
     throwsField(() => assertSession({ ...session, sessionKey: other.address }), 'session.id')
     throwsField(() => assertSession({ ...session, salt: `0x${'11'.repeat(32)}` as Hex }), 'session.id')
