@@ -5,7 +5,12 @@ import {Account} from "@openzeppelin/contracts/account/Account.sol";
 import {AccountERC7579} from "@openzeppelin/contracts/account/extensions/draft-AccountERC7579.sol";
 import {ERC4337Utils} from "@openzeppelin/contracts/account/utils/ERC4337Utils.sol";
 import {IEntryPoint, PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
-import {IERC7579Validator, MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
+import {
+    IERC7579Module,
+    IERC7579Validator,
+    MODULE_TYPE_VALIDATOR
+} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
+import {ERC7579Utils} from "@openzeppelin/contracts/account/utils/draft-ERC7579Utils.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
@@ -21,6 +26,11 @@ import {SignerECDSA} from "@openzeppelin/contracts/utils/cryptography/signers/Si
 /// @dev Deployed as ERC-1167 clones by {SessionAccountFactory}; the implementation itself
 /// can never be initialised.
 contract SessionAccount is Initializable, Account, EIP712, ERC7739, SignerECDSA, AccountERC7579 {
+    /// @dev Installed validators. A plain mapping instead of OpenZeppelin's enumerable set:
+    /// one storage write to install (not three), one read to check — validators are checked
+    /// on every user operation, and never need to be listed on chain.
+    mapping(address module => bool) private _installedValidators;
+
     constructor() EIP712("SessionAccount", "1") SignerECDSA(address(0)) {
         _disableInitializers();
     }
@@ -47,6 +57,37 @@ contract SessionAccount is Initializable, Account, EIP712, ERC7739, SignerECDSA,
         return result == IERC1271_MAGIC ? result : ERC7739.isValidSignature(hash, signature);
     }
 
+    /// @notice Whether `module` is installed as `moduleTypeId` (validators from this account's
+    /// own mapping; executors and fallbacks as OpenZeppelin keeps them).
+    function isModuleInstalled(
+        uint256 moduleTypeId,
+        address module,
+        bytes calldata additionalContext
+    ) public view override returns (bool) {
+        if (moduleTypeId == MODULE_TYPE_VALIDATOR) return _installedValidators[module];
+        return super.isModuleInstalled(moduleTypeId, module, additionalContext);
+    }
+
+    function _installModule(uint256 moduleTypeId, address module, bytes memory initData) internal override {
+        if (moduleTypeId != MODULE_TYPE_VALIDATOR) return super._installModule(moduleTypeId, module, initData);
+        require(
+            IERC7579Module(module).isModuleType(moduleTypeId),
+            ERC7579Utils.ERC7579MismatchedModuleTypeId(moduleTypeId, module)
+        );
+        require(!_installedValidators[module], ERC7579Utils.ERC7579AlreadyInstalledModule(moduleTypeId, module));
+        _installedValidators[module] = true;
+        IERC7579Module(module).onInstall(initData);
+        emit ModuleInstalled(moduleTypeId, module);
+    }
+
+    function _uninstallModule(uint256 moduleTypeId, address module, bytes memory deInitData) internal override {
+        if (moduleTypeId != MODULE_TYPE_VALIDATOR) return super._uninstallModule(moduleTypeId, module, deInitData);
+        require(_installedValidators[module], ERC7579Utils.ERC7579UninstalledModule(moduleTypeId, module));
+        delete _installedValidators[module];
+        IERC7579Module(module).onUninstall(deInitData);
+        emit ModuleUninstalled(moduleTypeId, module);
+    }
+
     /// @dev Validator named in the nonce key if installed, else the owner. The owner signs
     /// the user operation hash as an EIP-191 personal message, which every wallet can show;
     /// validators receive the raw hash, as ERC-7579 modules expect.
@@ -56,7 +97,7 @@ contract SessionAccount is Initializable, Account, EIP712, ERC7739, SignerECDSA,
         bytes calldata signature
     ) internal override(Account, AccountERC7579) returns (uint256) {
         address module = _extractUserOpValidator(userOp);
-        if (module != address(0) && isModuleInstalled(MODULE_TYPE_VALIDATOR, module, msg.data[0:0])) {
+        if (module != address(0) && _installedValidators[module]) {
             return IERC7579Validator(module).validateUserOp(userOp, userOpHash);
         }
         return

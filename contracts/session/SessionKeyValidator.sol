@@ -133,15 +133,8 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// @return validationData `0`/`1` in the low 160 bits, validUntil and validAfter above.
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
         bytes calldata signature = userOp.signature;
-        if (signature.length < _SIG_USE_LENGTH) return _SIG_VALIDATION_FAILED;
-        address sessionKey = address(bytes20(signature[1:21]));
-        bytes32 sessionId = keccak256(abi.encode(sessionKey, bytes32(signature[21:53])));
-        uint8 form = uint8(signature[0]);
-        if (form == _SIG_ENABLE && signature.length > _SIG_USE_LENGTH) {
-            _enableFromGrant(sessionId, sessionKey, bytes32(signature[21:53]), signature[_SIG_USE_LENGTH:]);
-        } else if (form != _SIG_USE || signature.length != _SIG_USE_LENGTH) {
-            return _SIG_VALIDATION_FAILED;
-        }
+        (bool wellFormed, address sessionKey, bytes32 sessionId) = _openSignature(signature);
+        if (!wellFormed) return _SIG_VALIDATION_FAILED;
 
         SessionState storage session = _sessions[sessionId][msg.sender];
         uint256 state = _load(session);
@@ -155,7 +148,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         if (sessionFlags & PolicyFlags.SESSION_GAS_BUDGET != 0) _chargeGasBudget(session, userOp);
         _checkExecution(sessionId, userOp.callData);
 
-        bool signed = _isSignedBy(sessionKey, keccak256(abi.encodePacked(userOpHash, sessionId)), signature[53:]);
+        bool signed = _isSignedBy(sessionKey, _hashPair(userOpHash, sessionId), signature);
         return _packValidationData(!signed, uint48(state >> 48), uint48(state));
     }
 
@@ -402,6 +395,26 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         return tokenFlag != 0 ? PolicyFlags.TARGET_TOKEN_RULES : 0;
     }
 
+    /// @dev Reads the signature's form, key and salt (and, in the "enable" form, creates the
+    /// session from its grant). `ok` is false for any other shape.
+    function _openSignature(
+        bytes calldata signature
+    ) internal returns (bool ok, address sessionKey, bytes32 sessionId) {
+        if (signature.length < _SIG_USE_LENGTH) return (false, address(0), 0);
+        // The length is checked: the words read below lie inside the signature.
+        uint256 head = ExecutionLib._word(signature, 0);
+        sessionKey = address(uint160(head >> 88));
+        bytes32 salt = bytes32(ExecutionLib._word(signature, 21));
+        sessionId = _hashPair(bytes32(uint256(uint160(sessionKey))), salt);
+        uint256 form = head >> 248;
+        if (form == _SIG_ENABLE && signature.length > _SIG_USE_LENGTH) {
+            _enableFromGrant(sessionId, sessionKey, salt, signature[_SIG_USE_LENGTH:]);
+        } else if (form != _SIG_USE || signature.length != _SIG_USE_LENGTH) {
+            return (false, address(0), 0);
+        }
+        ok = true;
+    }
+
     /// @dev Creates the session of an off-chain grant on its first use, inside validation.
     /// The owner's signature is checked by the account itself (ERC-1271), over an EIP-712
     /// digest bound to this chain, this module, the account and its current epoch. A session
@@ -540,7 +553,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         bytes calldata data
     ) internal {
         uint256 flags = uint16(word);
-        bytes4 selector = bytes4(data[0:4]);
+        bytes4 selector = bytes4(bytes32(ExecutionLib._word(data, 0))); // data.length >= 4 was checked
         uint256 tokenFlag = TokenCallLib.flagOf(selector);
         bool isToken = tokenFlag != 0 && flags & tokenFlag != 0;
         if (isToken) {
@@ -600,14 +613,24 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// @dev ECDSA over `keccak256(userOpHash ‖ sessionId)`: binds the signature to this
     /// operation (hence account, chain, EntryPoint and validator via the nonce key) and to
     /// this one session. Low-s only; r = 0, s = 0 or v ∉ {27, 28} never recover.
-    function _isSignedBy(address sessionKey, bytes32 digest, bytes calldata rsv) internal pure returns (bool) {
+    function _isSignedBy(address sessionKey, bytes32 digest, bytes calldata signature) internal pure returns (bool) {
+        // r | s | v sit at bytes 53..117 of a signature at least 118 bytes long.
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecover(
             digest,
-            uint8(rsv[64]),
-            bytes32(rsv[0:32]),
-            bytes32(rsv[32:64])
+            uint8(ExecutionLib._word(signature, 86)),
+            bytes32(ExecutionLib._word(signature, 53)),
+            bytes32(ExecutionLib._word(signature, 85))
         );
         return err == ECDSA.RecoverError.NoError && recovered == sessionKey;
+    }
+
+    /// @dev keccak256(a ‖ b) in the scratch space (no memory allocation).
+    function _hashPair(bytes32 a, bytes32 b) private pure returns (bytes32 hash) {
+        assembly ("memory-safe") {
+            mstore(0x00, a)
+            mstore(0x20, b)
+            hash := keccak256(0x00, 0x40)
+        }
     }
 
     /// @dev ERC-4337 validationData, byte by byte from the low end:
@@ -639,7 +662,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     }
 
     function _targetKey(bytes32 sessionId, address target) internal pure returns (bytes32) {
-        return keccak256(abi.encode(sessionId, target));
+        return _hashPair(sessionId, bytes32(uint256(uint160(target))));
     }
 
     function _selectorKey(bytes32 sessionId, address target, bytes4 selector) internal pure returns (bytes32) {
@@ -647,7 +670,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     }
 
     function _paymasterKey(bytes32 sessionId, address paymaster) internal pure returns (bytes32) {
-        return keccak256(abi.encode(sessionId, paymaster));
+        return _hashPair(sessionId, bytes32(uint256(uint160(paymaster))));
     }
 
     // ───────────────────────────── metadata ─────────────────────────────

@@ -37,9 +37,9 @@ library ExecutionLib {
     ) internal pure returns (bool ok, bytes32 mode, bytes calldata executionCalldata) {
         executionCalldata = callData[0:0];
         if (callData.length < 100 || bytes4(callData[0:4]) != EXECUTE_SELECTOR) return (false, 0, executionCalldata);
-        mode = bytes32(callData[4:36]);
-        uint256 offset = uint256(bytes32(callData[36:68]));
-        uint256 length = uint256(bytes32(callData[68:100]));
+        mode = bytes32(_word(callData, 4));
+        uint256 offset = _word(callData, 36);
+        uint256 length = _word(callData, 68);
         if (offset != 0x40 || length > callData.length) return (false, mode, executionCalldata);
         if (callData.length != 100 + _ceil32(length)) return (false, mode, executionCalldata);
         return (true, mode, callData[100:100 + length]);
@@ -50,8 +50,8 @@ library ExecutionLib {
         bytes calldata executionCalldata
     ) internal pure returns (bool ok, address target, uint256 value, bytes calldata data) {
         if (executionCalldata.length < 52) return (false, address(0), 0, executionCalldata[0:0]);
-        target = address(bytes20(executionCalldata[0:20]));
-        value = uint256(bytes32(executionCalldata[20:52]));
+        target = address(uint160(_word(executionCalldata, 0) >> 96));
+        value = _word(executionCalldata, 20);
         data = executionCalldata[52:];
         ok = true;
     }
@@ -68,8 +68,8 @@ library ExecutionLib {
     /// @dev The head must be offset 0x20, then a length whose offset table fits the buffer.
     function batchLength(bytes calldata executionCalldata) internal pure returns (bool ok, uint256 count) {
         if (executionCalldata.length < 0x40) return (false, 0);
-        if (uint256(bytes32(executionCalldata[0:0x20])) != 0x20) return (false, 0);
-        count = uint256(bytes32(executionCalldata[0x20:0x40]));
+        if (_word(executionCalldata, 0) != 0x20) return (false, 0);
+        count = _word(executionCalldata, 0x20);
         if (count == 0 || count > (executionCalldata.length - 0x40) / 0x20) return (false, 0);
         ok = true;
     }
@@ -105,9 +105,12 @@ library ExecutionLib {
         return (true, length);
     }
 
-    /// @dev The 32-byte word at `position`; callers have checked it lies inside the buffer.
-    function _word(bytes calldata buffer, uint256 position) private pure returns (uint256) {
-        return uint256(bytes32(buffer[position:position + 0x20]));
+    /// @dev The 32-byte word at `position`; every caller has checked that
+    /// `position + 32 <= buffer.length`, so the read never leaves the buffer.
+    function _word(bytes calldata buffer, uint256 position) internal pure returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := calldataload(add(buffer.offset, position))
+        }
     }
 
     /// @notice True when the batch ends exactly where its last element ends.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ExecutionLib} from "./ExecutionLib.sol";
+
 /// @title TokenCallLib
 /// @notice The ERC-20 functions whose amounts count against a session's token limit. Each is
 /// one bit in the destination's policy word, so an ERC-20 call is checked with a single
@@ -26,14 +28,13 @@ library TokenCallLib {
     /// must have clean upper bits. Anything else is refused (`ok = false`), so the token never
     /// decodes an amount the policy did not count.
     function amountOf(bytes4 selector, bytes calldata data) internal pure returns (bool ok, uint256 amount) {
+        // Lengths are checked first: every word read below lies inside `data`.
         if (selector == TRANSFER_FROM) {
             if (data.length != 100) return (false, 0);
-            if (uint256(bytes32(data[4:36])) >> 160 != 0 || uint256(bytes32(data[36:68])) >> 160 != 0) {
-                return (false, 0);
-            }
-            return (true, uint256(bytes32(data[68:100])));
+            if (ExecutionLib._word(data, 4) >> 160 != 0 || ExecutionLib._word(data, 36) >> 160 != 0) return (false, 0);
+            return (true, ExecutionLib._word(data, 68));
         }
-        if (data.length != 68 || uint256(bytes32(data[4:36])) >> 160 != 0) return (false, 0);
-        return (true, uint256(bytes32(data[36:68])));
+        if (data.length != 68 || ExecutionLib._word(data, 4) >> 160 != 0) return (false, 0);
+        return (true, ExecutionLib._word(data, 36));
     }
 }
