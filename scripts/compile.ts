@@ -90,12 +90,23 @@ function main(): void {
     process.exit(1)
   }
 
+  // viem needs names and types only: `internalType` would just weigh on the SDK bundle.
+  const strip = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(strip)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([k]) => k !== 'internalType')
+              .map(([k, v]) => [k, strip(v)]),
+          )
+        : value
   const byName = new Map<string, { abi: unknown[]; bytecode: string; deployedBytecode: string }>()
   for (const [source, contracts] of Object.entries(output.contracts)) {
     if (!source.startsWith('contracts/')) continue
     for (const [name, c] of Object.entries(contracts)) {
       byName.set(name, {
-        abi: c.abi,
+        abi: strip(c.abi) as unknown[],
         bytecode: `0x${c.evm.bytecode.object}`,
         deployedBytecode: `0x${c.evm.deployedBytecode.object}`,
       })
@@ -113,6 +124,16 @@ function main(): void {
   writeFileSync(
     join(outDir, 'abis.ts'),
     header + product.map((n) => `export const ${lower(n)}Abi = ${JSON.stringify(get(n).abi)} as const\n`).join('\n'),
+  )
+  // The SDK itself needs only these account functions: a small ABI keeps its bundle small
+  // (the full ABIs stay available from the 'session-keys/abis' entry).
+  const accountFunctions = ['execute', 'installModule', 'uninstallModule', 'isModuleInstalled', 'isValidSignature']
+  const accountCalls = (get('SessionAccount').abi as { type: string; name?: string }[]).filter(
+    (item) => item.type === 'function' && accountFunctions.includes(item.name ?? ''),
+  )
+  writeFileSync(
+    join(outDir, 'accountCallsAbi.ts'),
+    `${header}/** The account functions the SDK calls (a subset of sessionAccountAbi). */\nexport const accountCallsAbi = ${JSON.stringify(accountCalls)} as const\n`,
   )
   writeFileSync(
     join(outDir, 'bytecode.ts'),

@@ -48,7 +48,8 @@ export {
   UserOperationRejectedError,
 } from './errors/session.js'
 export { toSessionError } from './errors/toSessionError.js'
-export { sessionAccountAbi, sessionAccountFactoryAbi, sessionKeyValidatorAbi } from './generated/abis.js'
+export { sessionKeyValidatorAbi } from './generated/abis.js'
+export { accountCallsAbi } from './generated/accountCallsAbi.js'
 export {
   checkSessionOperation,
   type OperationToCheck,

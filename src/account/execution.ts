@@ -10,7 +10,7 @@ import {
   size,
   sliceHex,
 } from 'viem'
-import { sessionAccountAbi } from '../generated/abis.js'
+import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 
 /** ERC-7579 mode: single call, revert on failure. */
 export const modeSingle = `0x${'00'.repeat(32)}` as Hex
@@ -47,12 +47,12 @@ export function encodeExecute(account: Address, calls: readonly Call[], options:
       return call.data
     }
     const single = encodePacked(['address', 'uint256', 'bytes'], [call.to, call.value ?? 0n, call.data ?? '0x'])
-    return encodeFunctionData({ abi: sessionAccountAbi, functionName: 'execute', args: [modeSingle, single] })
+    return encodeFunctionData({ abi: accountCallsAbi, functionName: 'execute', args: [modeSingle, single] })
   }
   const batch = encodeAbiParameters(executionsParameter, [
     calls.map((c) => ({ target: c.to, value: c.value ?? 0n, callData: c.data ?? '0x' })),
   ])
-  return encodeFunctionData({ abi: sessionAccountAbi, functionName: 'execute', args: [modeBatch, batch] })
+  return encodeFunctionData({ abi: accountCallsAbi, functionName: 'execute', args: [modeBatch, batch] })
 }
 
 /**
@@ -63,7 +63,7 @@ export function encodeExecute(account: Address, calls: readonly Call[], options:
  * const calls = decodeExecute(account, userOperation.callData)
  */
 export function decodeExecute(account: Address, callData: Hex): Call[] {
-  const decoded = decodeFunctionData({ abi: sessionAccountAbi, data: callData })
+  const decoded = decodeFunctionData({ abi: accountCallsAbi, data: callData })
   if (decoded.functionName !== 'execute') return [{ to: account, data: callData }]
   const [mode, executionCalldata] = decoded.args as readonly [Hex, Hex]
   if (mode === modeSingle) {

@@ -2,7 +2,8 @@ import { type Call, type Client, encodeAbiParameters, encodeFunctionData, getAbi
 import { getChainId, getCode, readContract } from 'viem/actions'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { ContractNotDeployedError } from '../errors/session.js'
-import { sessionAccountAbi, sessionKeyValidatorAbi } from '../generated/abis.js'
+import { sessionKeyValidatorAbi } from '../generated/abis.js'
+import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { assertSession, toSessionConfig } from '../session/encode.js'
 import type { Session } from '../session/types.js'
 
@@ -48,7 +49,7 @@ export async function getGrantSessionCalls(
     Boolean(await getCode(client, { address: session.account })) &&
     (await readContract(client, {
       address: session.account,
-      abi: sessionAccountAbi,
+      abi: accountCallsAbi,
       functionName: 'isModuleInstalled',
       args: [MODULE_TYPE_VALIDATOR, session.module, '0x'],
     }))
@@ -66,7 +67,7 @@ export async function getGrantSessionCalls(
     {
       to: session.account,
       data: encodeFunctionData({
-        abi: sessionAccountAbi,
+        abi: accountCallsAbi,
         functionName: 'installModule',
         args: [MODULE_TYPE_VALIDATOR, session.module, initData],
       }),

@@ -2,7 +2,7 @@ import { type Address, encodeFunctionData, type LocalAccount, parseEther, parseU
 import type { SmartAccount } from 'viem/account-abstraction'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { toOwnerAccount } from '../account/toOwnerAccount.js'
-import { sessionAccountAbi } from '../generated/abis.js'
+import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import type { Devnet } from './createDevnet.js'
 import { deployTestToken, mintTestToken } from './testContracts.js'
 
@@ -39,7 +39,7 @@ export async function setupDemoAccount(devnet: Devnet): Promise<DemoAccount> {
       {
         to: account,
         data: encodeFunctionData({
-          abi: sessionAccountAbi,
+          abi: accountCallsAbi,
           functionName: 'installModule',
           args: [1n, devnet.deployments.sessionKeyValidator, '0x'],
         }),

@@ -12,7 +12,8 @@ import { readContract } from 'viem/actions'
 import { signTypedData as signTypedData7739 } from 'viem/experimental/erc7739'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
-import { sessionAccountAbi, sessionKeyValidatorAbi } from '../generated/abis.js'
+import { sessionKeyValidatorAbi } from '../generated/abis.js'
+import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { assertSession, type SessionConfigStruct, toSessionConfig } from './encode.js'
 import type { Session } from './types.js'
 
@@ -154,7 +155,7 @@ export async function verifySessionGrant(
   try {
     result = await readContract(client, {
       address: session.account,
-      abi: sessionAccountAbi,
+      abi: accountCallsAbi,
       functionName: 'isValidSignature',
       args: [digest, grant.signature],
     })

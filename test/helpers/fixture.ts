@@ -3,9 +3,11 @@
  * target contract, plus helpers to grant sessions and send operations. Tests share one
  * fixture per file and go back to its snapshot before each test.
  */
+
 import { type Address, type Call, encodeFunctionData, type Hex, parseEther, parseUnits } from 'viem'
 import type { SmartAccount, UserOperation } from 'viem/account-abstraction'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { sessionAccountAbi } from '../../src/abis.js'
 import {
   createDevnet,
   type Devnet,
@@ -23,7 +25,6 @@ import {
   type PermissionInput,
   prepareUserOperation07,
   type Session,
-  sessionAccountAbi,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
   toOwnerAccount,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import { encodeFunctionData } from 'viem'
+import { sessionAccountAbi } from '../../src/abis.js'
 import { testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
 import {
   CallNotPermittedError,
@@ -15,7 +16,6 @@ import {
   SessionNotYetValidError,
   SessionRevokedError,
   SpendingLimitExceededError,
-  sessionAccountAbi,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
   toSessionConfig,

@@ -2,6 +2,7 @@
  * Attacks from shared/ATTACKS.md (numbered as there), each asserting the specific rejection
  * and that nothing changed: balances and spent counters are read back after the attempt.
  */
+
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
 import {
@@ -18,6 +19,7 @@ import {
   sliceHex,
 } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { sessionAccountAbi } from '../../src/abis.js'
 import { testTokenAbi } from '../../src/devnet/index.js'
 import {
   CallNotPermittedError,
@@ -33,7 +35,6 @@ import {
   SessionNotYetValidError,
   SessionRevokedError,
   SpendingLimitExceededError,
-  sessionAccountAbi,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
   toOwnerAccount,

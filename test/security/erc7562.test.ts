@@ -1,10 +1,12 @@
 /** The ERC-7562 check itself: it must catch a validator that breaks the rules, and pass ours. */
+
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { encodeFunctionData, getAddress, type Hex } from 'viem'
+import { sessionAccountAbi } from '../../src/abis.js'
 import { checkErc7562 } from '../../src/devnet/index.js'
 import { badValidatorAbi, badValidatorBytecode } from '../../src/generated/testContracts.js'
-import { prepareUserOperation07, sessionAccountAbi } from '../../src/index.js'
+import { prepareUserOperation07 } from '../../src/index.js'
 import { createFixture, type Fixture, tusd } from '../helpers/fixture.js'
 
 let f: Fixture
