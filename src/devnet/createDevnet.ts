@@ -79,18 +79,9 @@ export async function createDevnet(): Promise<Devnet> {
   const hre = require('hardhat') as { network: { provider: EIP1193Provider } }
   const provider = hre.network.provider
   const [sender] = (await provider.request({ method: 'eth_accounts' })) as Address[]
-  const chain: Chain = { ...hardhat }
-  const client = createTestClient({
-    chain,
-    mode: 'hardhat',
-    // In-process: a failed request is an answer (a revert), never a network blip to retry.
-    transport: custom(provider, { retryCount: 0 }),
-    account: sender,
-    // The chain mines on every transaction: poll fast.
-    pollingInterval: 10,
-  })
-    .extend(publicActions)
-    .extend(walletActions) as unknown as DevnetClient
+  // In-process: a failed request is an answer (a revert), never a network blip to retry;
+  // the chain mines on every transaction, so poll fast.
+  const client = devnetClient({ ...hardhat }, custom(provider, { retryCount: 0 }), sender, 10)
 
   return prepareDevnet(client, {
     submitter: createEntryPointSubmitter({ client }),
@@ -136,16 +127,7 @@ export async function connectDevnet(parameters: ConnectDevnetParameters): Promis
       metaMessages: ['Use a development node such as the one npm run devnet starts.'],
     })
   }
-  const chain: Chain = { ...hardhat, id: chainId }
-  const client = createTestClient({
-    chain,
-    mode: 'hardhat',
-    transport: http(rpcUrl, { timeout: 30_000 }),
-    account: sender,
-    pollingInterval: 100,
-  })
-    .extend(publicActions)
-    .extend(walletActions) as unknown as DevnetClient
+  const client = devnetClient({ ...hardhat, id: chainId }, http(rpcUrl, { timeout: 30_000 }), sender, 100)
   const bundlerClient = createBundlerClient({
     client,
     transport: http(bundlerUrl, { timeout: 30_000 }),
@@ -155,6 +137,12 @@ export async function connectDevnet(parameters: ConnectDevnetParameters): Promis
     submitter: createBundlerSubmitter({ bundlerClient }),
     submitterWithoutPreflight: createBundlerSubmitter({ bundlerClient, preflight: false }),
   })
+}
+
+function devnetClient(chain: Chain, transport: Transport, sender: Address, pollingInterval: number): DevnetClient {
+  return createTestClient({ chain, mode: 'hardhat', transport, account: sender, pollingInterval })
+    .extend(publicActions)
+    .extend(walletActions) as unknown as DevnetClient
 }
 
 async function prepareDevnet(

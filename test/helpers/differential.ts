@@ -22,6 +22,7 @@ import {
 import { entryPoint07Abi, toPackedUserOperation } from 'viem/account-abstraction'
 import { testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
 import {
+  accountCallsAbi,
   CallNotPermittedError,
   checkSessionOperation,
   defineSession,
@@ -379,15 +380,7 @@ function buildCallData(f: Fixture, c: Case): Hex {
             [calls.map((call) => [targets[call.target], call.value, data(call)] as const)],
           )
   let callData = encodeFunctionData({
-    abi: [
-      {
-        type: 'function',
-        name: 'execute',
-        inputs: [{ type: 'bytes32' }, { type: 'bytes' }],
-        outputs: [],
-        stateMutability: 'payable',
-      },
-    ],
+    abi: accountCallsAbi,
     functionName: 'execute',
     args: [mode, exec],
   })

@@ -12,7 +12,13 @@ import {
   sliceHex,
 } from 'viem'
 import { testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
-import { CallNotPermittedError, SpendingLimitExceededError, sessionKeyValidatorAbi } from '../../src/index.js'
+import {
+  accountCallsAbi,
+  CallNotPermittedError,
+  SpendingLimitExceededError,
+  sessionKeyValidatorAbi,
+} from '../../src/index.js'
+
 import { createFixture, type Fixture, tusd } from '../helpers/fixture.js'
 
 let f: Fixture
@@ -28,15 +34,7 @@ const isRule = (rule: string, index?: number) => (e: unknown) =>
 const ping = (n: bigint) => encodeFunctionData({ abi: testTargetAbi, functionName: 'ping', args: [n] })
 const execute = (mode: Hex, exec: Hex) =>
   encodeFunctionData({
-    abi: [
-      {
-        type: 'function',
-        name: 'execute',
-        inputs: [{ type: 'bytes32' }, { type: 'bytes' }],
-        outputs: [],
-        stateMutability: 'payable',
-      },
-    ],
+    abi: accountCallsAbi,
     functionName: 'execute',
     args: [mode, exec],
   })
