@@ -97,13 +97,43 @@ contract SessionAccount is Initializable, Account, EIP712, ERC7739, SignerECDSA,
         bytes calldata signature
     ) internal override(Account, AccountERC7579) returns (uint256) {
         address module = _extractUserOpValidator(userOp);
-        if (module != address(0) && _installedValidators[module]) {
-            return IERC7579Validator(module).validateUserOp(userOp, userOpHash);
-        }
+        if (module != address(0) && _installedValidators[module]) return _callValidator(module, userOp, userOpHash);
         return
             _rawSignatureValidation(MessageHashUtils.toEthSignedMessageHash(userOpHash), signature)
                 ? ERC4337Utils.SIG_VALIDATION_SUCCESS
                 : ERC4337Utils.SIG_VALIDATION_FAILED;
+    }
+
+    /// @dev `module.validateUserOp(userOp, userOpHash)`. When this call's own calldata is the
+    /// canonical `validateUserOp(userOp, hash, missingFunds)` (the EntryPoint's), the encoded
+    /// user operation is forwarded byte for byte instead of being decoded and encoded again:
+    /// the module reads exactly the bytes the EntryPoint sent. Reverts bubble up unchanged.
+    function _callValidator(
+        address module,
+        PackedUserOperation calldata userOp,
+        bytes32 userOpHash
+    ) private returns (uint256 validationData) {
+        if (msg.sig != this.validateUserOp.selector || uint256(bytes32(msg.data[4:36])) != 0x60) {
+            return IERC7579Validator(module).validateUserOp(userOp, userOpHash);
+        }
+        bytes4 selector = IERC7579Validator.validateUserOp.selector;
+        assembly ("memory-safe") {
+            let tail := sub(calldatasize(), 0x64) // the encoded user operation, after the 3-word head
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), 0x40)
+            mstore(add(ptr, 0x24), userOpHash)
+            calldatacopy(add(ptr, 0x44), 0x64, tail)
+            let ok := call(gas(), module, 0, ptr, add(0x44, tail), 0x00, 0x20)
+            if iszero(ok) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 0x20) {
+                revert(0, 0)
+            }
+            validationData := mload(0x00)
+        }
     }
 
     function _rawSignatureValidation(
