@@ -35,14 +35,17 @@ library ExecutionLib {
     function decodeExecute(
         bytes calldata callData
     ) internal pure returns (bool ok, bytes32 mode, bytes calldata executionCalldata) {
-        executionCalldata = callData[0:0];
-        if (callData.length < 100 || bytes4(callData[0:4]) != EXECUTE_SELECTOR) return (false, 0, executionCalldata);
-        mode = bytes32(_word(callData, 4));
-        uint256 offset = _word(callData, 36);
-        uint256 length = _word(callData, 68);
-        if (offset != 0x40 || length > callData.length) return (false, mode, executionCalldata);
-        if (callData.length != 100 + _ceil32(length)) return (false, mode, executionCalldata);
-        return (true, mode, callData[100:100 + length]);
+        // Bounded by calldata sizes, checked above each use: no overflow.
+        unchecked {
+            executionCalldata = callData[0:0];
+            if (callData.length < 100 || bytes4(callData[0:4]) != EXECUTE_SELECTOR) return (false, 0, executionCalldata);
+            mode = bytes32(_word(callData, 4));
+            uint256 offset = _word(callData, 36);
+            uint256 length = _word(callData, 68);
+            if (offset != 0x40 || length > callData.length) return (false, mode, executionCalldata);
+            if (callData.length != 100 + _ceil32(length)) return (false, mode, executionCalldata);
+            return (true, mode, callData[100:100 + length]);
+        }
     }
 
     /// @notice Reads a single execution: `target (20 bytes) | value (32 bytes) | calldata`.
@@ -67,11 +70,14 @@ library ExecutionLib {
     /// @notice Reads the length of a batch (`abi.encode(Execution[])`) after checking its head.
     /// @dev The head must be offset 0x20, then a length whose offset table fits the buffer.
     function batchLength(bytes calldata executionCalldata) internal pure returns (bool ok, uint256 count) {
-        if (executionCalldata.length < 0x40) return (false, 0);
-        if (_word(executionCalldata, 0) != 0x20) return (false, 0);
-        count = _word(executionCalldata, 0x20);
-        if (count == 0 || count > (executionCalldata.length - 0x40) / 0x20) return (false, 0);
-        ok = true;
+        // Bounded by calldata sizes, checked above each use: no overflow.
+        unchecked {
+            if (executionCalldata.length < 0x40) return (false, 0);
+            if (_word(executionCalldata, 0) != 0x20) return (false, 0);
+            count = _word(executionCalldata, 0x20);
+            if (count == 0 || count > (executionCalldata.length - 0x40) / 0x20) return (false, 0);
+            ok = true;
+        }
     }
 
     /// @notice Reads element `index` of a batch whose previous elements were read in order.
@@ -82,27 +88,33 @@ library ExecutionLib {
         uint256 index,
         uint256 expectedOffset
     ) internal pure returns (bool ok, address target, uint256 value, bytes calldata data, uint256 nextOffset) {
-        data = executionCalldata[0:0];
-        if (_word(executionCalldata, 0x40 + index * 0x20) != expectedOffset) return (false, address(0), 0, data, 0);
-        uint256 base = 0x40 + expectedOffset;
-        uint256 length;
-        (ok, length) = _elementShape(executionCalldata, base);
-        if (!ok) return (false, address(0), 0, data, 0);
-        target = address(uint160(_word(executionCalldata, base)));
-        value = _word(executionCalldata, base + 0x20);
-        data = executionCalldata[base + 0x80:base + 0x80 + length];
-        nextOffset = expectedOffset + 0x80 + _ceil32(length);
+        // Bounded by calldata sizes, checked above each use: no overflow.
+        unchecked {
+            data = executionCalldata[0:0];
+            if (_word(executionCalldata, 0x40 + index * 0x20) != expectedOffset) return (false, address(0), 0, data, 0);
+            uint256 base = 0x40 + expectedOffset;
+            uint256 length;
+            (ok, length) = _elementShape(executionCalldata, base);
+            if (!ok) return (false, address(0), 0, data, 0);
+            target = address(uint160(_word(executionCalldata, base)));
+            value = _word(executionCalldata, base + 0x20);
+            data = executionCalldata[base + 0x80:base + 0x80 + length];
+            nextOffset = expectedOffset + 0x80 + _ceil32(length);
+        }
     }
 
     /// @dev An element is `target | value | 0x60 | length | data padded`, inside the buffer,
     /// with a clean address word.
     function _elementShape(bytes calldata buffer, uint256 base) private pure returns (bool, uint256 length) {
-        uint256 total = buffer.length;
-        if (base > total || total - base < 0x80) return (false, 0);
-        if (_word(buffer, base) >> 160 != 0 || _word(buffer, base + 0x40) != 0x60) return (false, 0);
-        length = _word(buffer, base + 0x60);
-        if (length > total || total - base - 0x80 < _ceil32(length)) return (false, 0);
-        return (true, length);
+        // Bounded by calldata sizes, checked above each use: no overflow.
+        unchecked {
+            uint256 total = buffer.length;
+            if (base > total || total - base < 0x80) return (false, 0);
+            if (_word(buffer, base) >> 160 != 0 || _word(buffer, base + 0x40) != 0x60) return (false, 0);
+            length = _word(buffer, base + 0x60);
+            if (length > total || total - base - 0x80 < _ceil32(length)) return (false, 0);
+            return (true, length);
+        }
     }
 
     /// @dev The 32-byte word at `position`; every caller has checked that
@@ -119,6 +131,9 @@ library ExecutionLib {
     }
 
     function _ceil32(uint256 length) private pure returns (uint256) {
-        return (length + 31) & ~uint256(31);
+        // Callers pass lengths at most the calldata size: no overflow.
+        unchecked {
+            return (length + 31) & ~uint256(31);
+        }
     }
 }
