@@ -11,15 +11,23 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
-import { type Address, type Call, encodeFunctionData, type Hex, parseEther, parseUnits } from 'viem'
+import {
+  type Address,
+  type Call,
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  parseEther,
+  parseUnits,
+  stringToHex,
+} from 'viem'
 import type { SmartAccount } from 'viem/account-abstraction'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { privateKeyToAccount } from 'viem/accounts'
 import { sessionAccountAbi } from '../src/abis.js'
 import { createDevnet, deployTestTarget, deployTestToken, mintTestToken, testTokenAbi } from '../src/devnet/index.js'
 import {
   checkSessionOperation,
   defineSession,
-  generateSessionKey,
   getGrantSessionCalls,
   getRevokeSessionCalls,
   getSessionUsage,
@@ -36,17 +44,26 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const devnet = await createDevnet()
 const { client } = devnet
 const submit = (account: SmartAccount, calls: readonly Call[]) => devnet.submitter.sendUserOperation({ account, calls })
+
+// Fixed keys and salts: calldata (zero and non-zero bytes) and addresses are the same on
+// every run, so the gas figures are too. Bench-only throwaway keys, never printed.
+let counter = 0
+const fixedKey = (label: string) => keccak256(stringToHex(`session-keys bench ${label} ${counter++}`))
+const fixedSessionKey = () => {
+  const privateKey = fixedKey('session key')
+  return { privateKey, address: privateKeyToAccount(privateKey).address }
+}
 const tokens = (n: number) => parseUnits(String(n), 18)
 
 async function newAccount() {
-  const ownerAccount = await toOwnerAccount({ client, owner: privateKeyToAccount(generatePrivateKey()) })
+  const ownerAccount = await toOwnerAccount({ client, owner: privateKeyToAccount(fixedKey('owner')) })
   await devnet.fund(ownerAccount.address, parseEther('10'))
   return ownerAccount
 }
 
 const token = await deployTestToken(client, { name: 'Bench USD', symbol: 'BUSD' })
 const targets = [await deployTestTarget(client), await deployTestTarget(client)]
-const recipient = privateKeyToAccount(generatePrivateKey()).address
+const recipient = privateKeyToAccount(fixedKey('recipient')).address
 await mintTestToken(client, { token, to: recipient, amount: 1n }) // the recipient already holds the token
 const transfer = (amount: bigint): Call => ({
   to: token,
@@ -60,20 +77,21 @@ const transferPermission: PermissionInput = {
 
 async function sessionFor(account: Address, permissions: readonly PermissionInput[]) {
   const now = await devnet.now()
-  const key = generateSessionKey()
+  const key = fixedSessionKey()
   const session = defineSession({
     account,
     chainId: devnet.chain.id,
     sessionKey: key.address,
     permissions,
     validity: { startTimestamp: now, endTimestamp: now + 86_400 },
+    salt: fixedKey('salt'),
     now,
   })
   return { session, key }
 }
 
 // deployAccount: an operation with initCode and no call.
-const freshOwner = privateKeyToAccount(generatePrivateKey())
+const freshOwner = privateKeyToAccount(fixedKey('owner'))
 const fresh = await toOwnerAccount({ client, owner: freshOwner })
 await devnet.fund(fresh.address, parseEther('10'))
 const deployOp = await prepareUserOperation07(client, { account: fresh, callData: '0x' })
