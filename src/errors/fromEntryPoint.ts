@@ -3,8 +3,8 @@ import { entryPoint07Abi } from 'viem/account-abstraction'
 import { sessionKeyValidatorAbi } from '../generated/abis.js'
 import type { Session } from '../session/types.js'
 import type { BaseError } from './base.js'
+import { callRefusals } from './callRefusals.js'
 import {
-  CallNotPermittedError,
   InvalidSessionSignatureError,
   SessionDisabledError,
   SessionExpiredError,
@@ -67,110 +67,33 @@ function decodeModuleError(data: Hex, cause: unknown): BaseError | undefined {
     case 'SessionDisabled':
       return new SessionDisabledError({ sessionId: args[0] as Hex, cause })
     case 'SessionTargetNotAllowed':
-      return new CallNotPermittedError({
-        index,
-        target,
-        rule: 'destination',
-        detail: `${target} is not a destination of the session`,
-        cause,
-      })
-    case 'SessionSelectorNotAllowed': {
-      const selector = args[2] as Hex
-      return new CallNotPermittedError({
-        index,
-        target,
-        selector,
-        rule: 'method',
-        detail: `method ${describeSelector(selector)} is not allowed on ${target}`,
-        cause,
-      })
-    }
+      return callRefusals.targetNotAllowed(index, target, { cause })
+    case 'SessionSelectorNotAllowed':
+      return callRefusals.selectorNotAllowed(index, target, args[2] as Hex, { cause })
     case 'SessionValueNotAllowed':
-      return new CallNotPermittedError({
-        index,
-        rule: 'value',
-        detail: `it sends ${args[1]} wei of native value, and the session allows none`,
-        cause,
-      })
+      return callRefusals.valueNotAllowed(index, args[1] as bigint, { cause })
     case 'SessionCallDataInvalid':
-      return new CallNotPermittedError({
-        index,
-        target,
-        rule: 'calldata',
-        detail: `its calldata to ${target} does not have the exact ABI shape of its function`,
-        cause,
-      })
+      return callRefusals.callDataInvalid(index, target, { cause })
     case 'SessionCalldataMalformed':
-      return new CallNotPermittedError({
-        index: 0,
-        rule: 'calldata',
-        detail: 'the operation is not a canonical execute(bytes32,bytes) call',
-        cause,
-      })
+      return callRefusals.calldataMalformed({ cause })
     case 'SessionExecutionModeNotAllowed':
-      return new CallNotPermittedError({
-        index: 0,
-        rule: 'execution-mode',
-        detail: `execution mode ${args[0]} is not allowed (only single and batch calls)`,
-        cause,
-      })
+      return callRefusals.executionModeNotAllowed(args[0] as Hex, { cause })
     case 'SessionPaymasterNotAllowed':
-      return new CallNotPermittedError({
-        index: 0,
-        rule: 'paymaster',
-        detail: `paymaster ${args[0]} is not allowed by the session`,
-        cause,
-      })
+      return callRefusals.paymasterNotAllowed(args[0] as Address, { cause })
     case 'SessionCallTypeNotAllowed':
-      return new CallNotPermittedError({
-        index,
-        target,
-        rule: 'call-type',
-        detail: `it runs in try-mode or as a delegatecall on ${target}, which its permission does not allow`,
-        cause,
-      })
-    case 'SessionRuleViolated': {
-      const selector = args[2] as Hex
-      return new CallNotPermittedError({
-        index,
-        target,
-        selector,
-        rule: 'argument',
-        detail: `it breaks argument rule ${args[3]} of ${describeSelector(selector)} on ${target}`,
-        cause,
-      })
-    }
+      return callRefusals.callTypeNotAllowed(index, target, { cause })
+    case 'SessionRuleViolated':
+      return callRefusals.ruleViolated(index, target, args[2] as Hex, args[3] as bigint, { cause })
     case 'SessionValuePerCallExceeded':
-      return new CallNotPermittedError({
-        index,
-        target,
-        rule: 'value',
-        detail: `it sends ${args[2]} wei, over the per-call limit of ${args[3]} wei`,
-        cause,
-      })
+      return callRefusals.valuePerCallExceeded(index, target, args[2] as bigint, args[3] as bigint, { cause })
     case 'SessionValueLimitExceeded':
-      return new CallNotPermittedError({
-        index,
-        target,
-        rule: 'value',
-        detail: `${args[3]} wei would bring the value sent to ${target} to ${(args[2] as bigint) + (args[3] as bigint)}, over the limit of ${args[4]} wei`,
+      return callRefusals.valueLimitExceeded(index, target, args[2] as bigint, args[3] as bigint, args[4] as bigint, {
         cause,
       })
     case 'SessionUsesExceeded':
-      return new CallNotPermittedError({
-        index,
-        target,
-        rule: 'uses',
-        detail: `the session may call ${target} ${args[2]} times, and has`,
-        cause,
-      })
+      return callRefusals.usesExceeded(index, target, args[2] as bigint, { cause })
     case 'SessionGasBudgetExceeded':
-      return new CallNotPermittedError({
-        index: 0,
-        rule: 'gas-budget',
-        detail: `its maximum cost of ${args[1]} wei would bring the session's gas spending to ${(args[0] as bigint) + (args[1] as bigint)}, over the budget of ${args[2]} wei`,
-        cause,
-      })
+      return callRefusals.gasBudgetExceeded(args[0] as bigint, args[1] as bigint, args[2] as bigint, { cause })
     case 'SessionLimitExceeded':
       return new SpendingLimitExceededError({
         index,
@@ -183,18 +106,6 @@ function decodeModuleError(data: Hex, cause: unknown): BaseError | undefined {
     default:
       return new UserOperationRejectedError({ reason: `the session module refused it (${error.errorName})`, cause })
   }
-}
-
-const knownSelectors: Record<string, string> = {
-  '0xa9059cbb': 'transfer(address,uint256)',
-  '0x095ea7b3': 'approve(address,uint256)',
-  '0x23b872dd': 'transferFrom(address,address,uint256)',
-  '0x39509351': 'increaseAllowance(address,uint256)',
-}
-
-function describeSelector(selector: Hex): string {
-  const name = knownSelectors[selector.toLowerCase()]
-  return name ? `${name} (${selector})` : selector
 }
 
 /**

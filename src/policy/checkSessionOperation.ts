@@ -1,9 +1,8 @@
 // Mirrors the validation path of contracts/session/SessionKeyValidator.sol, rule for rule and
 // in the same order, so that the error the SDK predicts is the one the chain would give.
 import { type Address, getAddress, type Hex } from 'viem'
-import type { BaseError } from '../errors/base.js'
+import { callRefusals } from '../errors/callRefusals.js'
 import {
-  CallNotPermittedError,
   SessionDisabledError,
   SessionExpiredError,
   SessionNotFoundError,
@@ -17,15 +16,18 @@ import {
   batchAt,
   batchEndsAt,
   batchLength,
+  CALLTYPE_BATCH,
+  CALLTYPE_DELEGATECALL,
+  CALLTYPE_SINGLE,
   type DecodedCall,
   decodeDelegate,
   decodeExecute,
   decodeMode,
   decodeSingle,
+  EXECTYPE_TRY,
   toBytes,
   toHex,
 } from './executionLib.js'
-import { CALLTYPE_BATCH, CALLTYPE_DELEGATECALL, CALLTYPE_SINGLE, EXECTYPE_TRY } from './policyFlags.js'
 import { amountOf, isTokenSelector } from './tokenCallLib.js'
 
 /** What the chain has counted for one destination of a session. */
@@ -94,21 +96,13 @@ export function checkSessionOperation(
 function checkPaymaster(session: Session, paymaster: Address | undefined): void {
   if (paymaster === undefined) return
   if (!session.paymasters.some((p) => p.toLowerCase() === paymaster.toLowerCase())) {
-    throw new CallNotPermittedError({
-      index: 0,
-      rule: 'paymaster',
-      detail: `paymaster ${paymaster} is not allowed by the session`,
-    })
+    throw callRefusals.paymasterNotAllowed(paymaster)
   }
 }
 
 function checkGasBudget(budget: bigint, spent: bigint, cost: bigint): void {
   if (cost > budget - spent) {
-    throw new CallNotPermittedError({
-      index: 0,
-      rule: 'gas-budget',
-      detail: `its maximum cost of ${cost} wei would bring the session's gas spending to ${spent + cost}, over the budget of ${budget} wei`,
-    })
+    throw callRefusals.gasBudgetExceeded(spent, cost, budget)
   }
 }
 
@@ -121,10 +115,10 @@ function checkExecution(
   tokens: Readonly<Record<string, TokenInfo>>,
 ) {
   const decoded = decodeExecute(callData)
-  if (!decoded) throw malformed()
+  if (!decoded) throw callRefusals.calldataMalformed()
   const { ok, callType, execType } = decodeMode(decoded.mode)
   const modeHex = `0x${decoded.mode.toString(16).padStart(64, '0')}` as Hex
-  if (!ok || execType > EXECTYPE_TRY) throw modeNotAllowed(modeHex)
+  if (!ok || execType > EXECTYPE_TRY) throw callRefusals.executionModeNotAllowed(modeHex)
   const tryMode = execType === EXECTYPE_TRY
   const exec = decoded.executionCalldata
   const check = (index: number, call: DecodedCall, delegatecall: boolean) =>
@@ -132,25 +126,25 @@ function checkExecution(
 
   if (callType === CALLTYPE_SINGLE) {
     const call = decodeSingle(exec)
-    if (!call) throw malformed()
+    if (!call) throw callRefusals.calldataMalformed()
     check(0, call, false)
   } else if (callType === CALLTYPE_BATCH) {
     const count = batchLength(exec)
-    if (count === undefined) throw malformed()
+    if (count === undefined) throw callRefusals.calldataMalformed()
     let offset = count * 0x20
     for (let i = 0; i < count; i++) {
       const element = batchAt(exec, i, offset)
-      if (!element) throw malformed()
+      if (!element) throw callRefusals.calldataMalformed()
       check(i, element.call, false)
       offset = element.nextOffset
     }
-    if (!batchEndsAt(exec, offset)) throw malformed()
+    if (!batchEndsAt(exec, offset)) throw callRefusals.calldataMalformed()
   } else if (callType === CALLTYPE_DELEGATECALL) {
     const call = decodeDelegate(exec)
-    if (!call) throw malformed()
+    if (!call) throw callRefusals.calldataMalformed()
     check(0, call, true)
   } else {
-    throw modeNotAllowed(modeHex)
+    throw callRefusals.executionModeNotAllowed(modeHex)
   }
 }
 
@@ -165,43 +159,28 @@ function checkCall(
   const { target, value, data } = call
   const permission = session.permissions.find((p) => p.target === target)
   if (BigInt(target) === 0n || target === session.account || target === getAddress(session.module) || !permission) {
-    throw new CallNotPermittedError({
-      index,
-      target,
-      rule: 'destination',
-      detail: `${target} is not a destination of the session`,
-    })
+    throw callRefusals.targetNotAllowed(index, target)
   }
   if ((callType.tryMode && !permission.allowTryMode) || (callType.delegatecall && !permission.allowDelegatecall)) {
-    throw new CallNotPermittedError({
-      index,
-      target,
-      rule: 'call-type',
-      detail: `it runs in try-mode or as a delegatecall on ${target}, which its permission does not allow`,
-    })
+    throw callRefusals.callTypeNotAllowed(index, target)
   }
   const usage = counters.get(target) ?? { tokenSpent: 0n, valueSpent: 0n, uses: 0n }
   counters.set(target, usage)
   if (value !== 0n) chargeValue(permission, usage, index, target, value)
   if (permission.maxUses !== undefined) {
     if (usage.uses >= permission.maxUses) {
-      throw new CallNotPermittedError({
-        index,
-        target,
-        rule: 'uses',
-        detail: `the session may call ${target} ${permission.maxUses} times, and has`,
-      })
+      throw callRefusals.usesExceeded(index, target, permission.maxUses)
     }
     usage.uses += 1n
   }
 
   if (data.length === 0 && permission.allowEmptyCalldata) return
-  if (data.length < 4) throw calldataInvalid(index, target)
+  if (data.length < 4) throw callRefusals.callDataInvalid(index, target)
   const selector = toHex(data.subarray(0, 4))
   const listed = permission.selectors.includes(selector)
   if (isTokenSelector(selector) && listed) {
     const amount = amountOf(selector, data)
-    if (amount === undefined) throw calldataInvalid(index, target)
+    if (amount === undefined) throw callRefusals.callDataInvalid(index, target)
     if (permission.tokenLimit !== undefined) {
       if (amount > permission.tokenLimit - usage.tokenSpent) {
         throw new SpendingLimitExceededError({
@@ -216,25 +195,16 @@ function checkCall(
       usage.tokenSpent += amount
     }
   } else if (!listed) {
-    throw new CallNotPermittedError({
-      index,
-      target,
-      selector,
-      rule: 'method',
-      detail: `method ${selector} is not allowed on ${target}`,
-    })
+    throw callRefusals.selectorNotAllowed(index, target, selector)
   }
   const rules = (permission.rules ?? []).filter((r) => r.selector === selector)
   const broken = firstBroken(rules, data)
   if (broken >= 0) {
     const rule = rules[broken]
-    throw new CallNotPermittedError({
-      index,
-      target,
-      selector,
-      rule: 'argument',
-      detail: `it breaks argument rule ${broken} of ${rule.method ?? selector}${rule.arg ? ` (${rule.arg} ${rule.condition} ${rule.values.map((v) => showWord(v, rule.type)).join(' | ')})` : ''} on ${target}`,
-    })
+    const says = rule.arg
+      ? `${rule.arg} ${rule.condition} ${rule.values.map((v) => showWord(v, rule.type)).join(' | ')}`
+      : undefined
+    throw callRefusals.ruleViolated(index, target, selector, broken, { rule: says })
   }
 }
 
@@ -242,28 +212,14 @@ function chargeValue(permission: Permission, usage: TargetUsage, index: number, 
   const limit = permission.valueLimit
   // On chain, value is allowed only when both limits are non-zero.
   if (!limit || limit.perCall === 0n || limit.total === 0n) {
-    throw new CallNotPermittedError({
-      index,
-      rule: 'value',
-      detail: `it sends ${value} wei of native value, and the session allows none`,
-    })
+    throw callRefusals.valueNotAllowed(index, value)
   }
   if (limit.perCall !== undefined && value > limit.perCall) {
-    throw new CallNotPermittedError({
-      index,
-      target,
-      rule: 'value',
-      detail: `it sends ${value} wei, over the per-call limit of ${limit.perCall} wei`,
-    })
+    throw callRefusals.valuePerCallExceeded(index, target, value, limit.perCall)
   }
   if (limit.total !== undefined) {
     if (value > limit.total - usage.valueSpent) {
-      throw new CallNotPermittedError({
-        index,
-        target,
-        rule: 'value',
-        detail: `${value} wei would bring the value sent to ${target} to ${usage.valueSpent + value}, over the limit of ${limit.total} wei`,
-      })
+      throw callRefusals.valueLimitExceeded(index, target, usage.valueSpent, value, limit.total)
     }
     usage.valueSpent += value
   }
@@ -275,25 +231,3 @@ function showWord(value: Hex, type: string | undefined): string {
   if (type?.startsWith('uint') || type?.startsWith('int') || type === 'bool') return BigInt(value).toString()
   return value
 }
-
-const malformed = (): BaseError =>
-  new CallNotPermittedError({
-    index: 0,
-    rule: 'calldata',
-    detail: 'the operation is not a canonical execute(bytes32,bytes) call',
-  })
-
-const modeNotAllowed = (mode: Hex): BaseError =>
-  new CallNotPermittedError({
-    index: 0,
-    rule: 'execution-mode',
-    detail: `execution mode ${mode} is not allowed (only single and batch calls)`,
-  })
-
-const calldataInvalid = (index: number, target: Address): BaseError =>
-  new CallNotPermittedError({
-    index,
-    target,
-    rule: 'calldata',
-    detail: `its calldata to ${target} does not have the exact ABI shape of its function`,
-  })

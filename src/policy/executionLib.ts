@@ -5,6 +5,13 @@ import { type Address, getAddress, type Hex, hexToBigInt, sliceHex } from 'viem'
 
 const EXECUTE_SELECTOR = '0xe9ae5c53'
 
+/** ERC-7579 call types (mode byte 0) and exec types (mode byte 1), as in ExecutionLib.sol. */
+export const CALLTYPE_SINGLE = 0x00
+export const CALLTYPE_BATCH = 0x01
+export const CALLTYPE_DELEGATECALL = 0xff
+export const EXECTYPE_DEFAULT = 0x00
+export const EXECTYPE_TRY = 0x01
+
 /** A byte view of calldata (offsets in bytes, like calldata slices in Solidity). */
 export type Bytes = Uint8Array
 

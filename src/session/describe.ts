@@ -1,16 +1,12 @@
 import { type Address, type Client, erc20Abi, formatEther, getAddress } from 'viem'
 import { readContract } from 'viem/actions'
 import { formatAmount } from '../errors/session.js'
+import { tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { assertSession } from './encode.js'
 import type { ArgRule, Permission, Session } from './types.js'
 
-/** Names of well-known selectors, for display. */
-const knownMethods: Record<string, string> = {
-  '0xa9059cbb': 'transfer',
-  '0x095ea7b3': 'approve',
-  '0x23b872dd': 'transferFrom',
-  '0x39509351': 'increaseAllowance',
-}
+/** The name of a token function ("transfer"), for a selector given without its signature. */
+const tokenFunctionName = (selector: string): string | undefined => tokenFunctionSignatures[selector]?.split('(')[0]
 
 /** What {@link describeSession} returns: one line per fact, and the whole as text. */
 export type SessionDescription = { title: string; lines: string[]; text: string }
@@ -48,7 +44,7 @@ export async function describeSession(
 
 function describePermission(p: Permission, meta: TokenMeta): string[] {
   const label = meta.name ? `${meta.name} (${short(p.target)})` : short(p.target)
-  const methods = p.selectors.map((s) => p.methods?.[p.selectors.indexOf(s)] ?? knownMethods[s] ?? s)
+  const methods = p.selectors.map((s) => p.methods?.[p.selectors.indexOf(s)] ?? tokenFunctionName(s) ?? s)
   const what = methods.length > 0 ? methods.join(', ') : 'no function'
   const first = [
     methods.length === 0 && p.allowEmptyCalldata
@@ -84,13 +80,13 @@ const symbols: Record<ArgRule['condition'], string> = {
 }
 
 function describeRule(rule: ArgRule, meta: TokenMeta): string {
-  const method = rule.method ?? knownMethods[rule.selector] ?? rule.selector
+  const method = rule.method ?? tokenFunctionName(rule.selector) ?? rule.selector
   const name = rule.arg ?? `argument ${rule.word}`
   const show = (value: `0x${string}`) => {
     if (rule.type === 'address') return short(getAddress(`0x${value.slice(26)}`))
     if (rule.type === 'bool') return BigInt(value) === 1n ? 'true' : 'false'
     const n = BigInt(value)
-    if (rule.type?.startsWith('uint') && knownMethods[rule.selector] && meta.decimals !== undefined) {
+    if (rule.type?.startsWith('uint') && tokenFunctionName(rule.selector) && meta.decimals !== undefined) {
       return `${formatAmount(n, meta.decimals)} ${meta.symbol ?? ''}`.trim()
     }
     return rule.type?.startsWith('uint') || rule.type?.startsWith('int') ? n.toString() : value

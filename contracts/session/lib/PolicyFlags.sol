@@ -15,7 +15,6 @@ library PolicyFlags {
     uint256 internal constant TARGET_TOKEN_LIMITED = 1 << 1;
     uint256 internal constant TARGET_OTHER_SELECTORS = 1 << 2;
     // bits 3-6: TokenCallLib.flagOf (transfer, approve, transferFrom, increaseAllowance)
-    uint256 internal constant TARGET_TOKEN_SELECTORS = 0x78;
     uint256 internal constant TARGET_TOKEN_RULES = 1 << 7;
     uint256 internal constant TARGET_VALUE = 1 << 8;
     uint256 internal constant TARGET_USES_LIMITED = 1 << 9;
