@@ -22,6 +22,7 @@ export {
   type SpendingLimit,
 } from './actions/getSessionStatus.js'
 export { getSessionUsage, type PreflightParameters, preflight } from './actions/preflight.js'
+export { readTokenMetadata, type TokenMetadata } from './actions/readTokenMetadata.js'
 export {
   create2DeployerAddress,
   entryPointAddress,

@@ -1,13 +1,4 @@
-import {
-  type Chain,
-  type Client,
-  concat,
-  type Hex,
-  type JsonRpcAccount,
-  keccak256,
-  type LocalAccount,
-  type Transport,
-} from 'viem'
+import { concat, type Hex, keccak256, type LocalAccount } from 'viem'
 import { entryPoint07Abi, getUserOperationHash, type SmartAccount, toSmartAccount } from 'viem/account-abstraction'
 import { privateKeyToAccount } from 'viem/accounts'
 import { readContract } from 'viem/actions'
@@ -19,9 +10,7 @@ import { assertSession } from '../session/encode.js'
 import { assertGrant, encodeGrant, type SessionGrant } from '../session/grant.js'
 import type { Session } from '../session/types.js'
 import { decodeExecute, encodeExecute } from './execution.js'
-
-/** A client the account reads the chain with. */
-export type AccountClient = Client<Transport, Chain | undefined, JsonRpcAccount | LocalAccount | undefined>
+import type { AccountClient } from './toOwnerAccount.js'
 
 /** Parameters of {@link toSessionKeyAccount}. */
 export type ToSessionKeyAccountParameters = {

@@ -1,4 +1,4 @@
-import { type Address, type Call, type Client, erc20Abi, getAddress, type Hex } from 'viem'
+import { type Address, type Call, type Client, getAddress, type Hex } from 'viem'
 import { getBlock, readContract } from 'viem/actions'
 import { encodeExecute } from '../account/execution.js'
 import { InvalidParameterError } from '../errors/parameter.js'
@@ -11,6 +11,7 @@ import {
 } from '../policy/checkSessionOperation.js'
 import { assertSession } from '../session/encode.js'
 import type { Session } from '../session/types.js'
+import { readTokenMetadata } from './readTokenMetadata.js'
 
 /**
  * Reads what the chain has counted for a session: its state, gas spent, and per
@@ -84,23 +85,13 @@ export async function preflight(client: Client, parameters: PreflightParameters)
   checkSessionOperation(session, effective, { callData, paymaster, maxCost }, { now: Number(block.timestamp), tokens })
 }
 
-/** Symbols and decimals of the destinations with a token limit, when they answer. */
+/** Symbols and decimals of the destinations with a token limit, when they answer both. */
 async function readTokenInfo(client: Client, session: Session): Promise<Record<string, TokenInfo>> {
-  const info: Record<string, TokenInfo> = {}
-  await Promise.all(
-    session.permissions
-      .filter((p) => p.tokenLimit !== undefined)
-      .map(async (p) => {
-        try {
-          const [symbol, decimals] = await Promise.all([
-            readContract(client, { address: p.target, abi: erc20Abi, functionName: 'symbol' }),
-            readContract(client, { address: p.target, abi: erc20Abi, functionName: 'decimals' }),
-          ])
-          info[getAddress(p.target)] = { symbol, decimals }
-        } catch {
-          // not an ERC-20 with metadata: amounts stay in base units
-        }
-      }),
+  const limited = session.permissions.filter((p) => p.tokenLimit !== undefined).map((p) => p.target)
+  const metadata = await readTokenMetadata(client, limited, ['symbol', 'decimals'])
+  return Object.fromEntries(
+    Object.entries(metadata).flatMap(([address, { symbol, decimals }]) =>
+      symbol !== undefined && decimals !== undefined ? [[address, { symbol, decimals }]] : [],
+    ),
   )
-  return info
 }

@@ -1,5 +1,5 @@
-import { type Address, type Client, erc20Abi, formatEther, getAddress } from 'viem'
-import { readContract } from 'viem/actions'
+import { type Address, type Client, formatEther, getAddress } from 'viem'
+import { readTokenMetadata, type TokenMetadata } from '../actions/readTokenMetadata.js'
 import { formatAmount } from '../errors/session.js'
 import { tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { assertSession } from './encode.js'
@@ -11,7 +11,7 @@ const tokenFunctionName = (selector: string): string | undefined => tokenFunctio
 /** What {@link describeSession} returns: one line per fact, and the whole as text. */
 export type SessionDescription = { title: string; lines: string[]; text: string }
 
-type TokenMeta = { symbol?: string; name?: string; decimals?: number }
+type TokenMeta = TokenMetadata
 
 /**
  * The session in plain language, for a wallet's approval screen: what may be called, the
@@ -28,7 +28,12 @@ export async function describeSession(
   options: { client?: Client | undefined } = {},
 ): Promise<SessionDescription> {
   const session = assertSession(input)
-  const meta = options.client ? await readMeta(options.client, session) : {}
+  const meta = options.client
+    ? await readTokenMetadata(
+        options.client,
+        session.permissions.map((p) => p.target),
+      )
+    : {}
   const lines = session.permissions.flatMap((p) => describePermission(p, meta[getAddress(p.target)] ?? {}))
   lines.push(describeWindow(session.validAfter, session.validUntil))
   if (!session.enabled) lines.push('Created disabled: unusable until the owner enables it')
@@ -105,28 +110,6 @@ export function describeWindow(validAfter: number, validUntil: number): string {
   return day(start) === day(end)
     ? `Valid from ${time(start)} to ${time(end)} UTC on ${day(end)}`
     : `Valid from ${time(start)} UTC on ${day(start)} to ${time(end)} UTC on ${day(end)}`
-}
-
-async function readMeta(client: Client, session: Session): Promise<Record<string, TokenMeta>> {
-  const meta: Record<string, TokenMeta> = {}
-  await Promise.all(
-    session.permissions.map(async (p) => {
-      const read = async <T>(functionName: 'symbol' | 'name' | 'decimals'): Promise<T | undefined> => {
-        try {
-          return (await readContract(client, { address: p.target, abi: erc20Abi, functionName })) as T
-        } catch {
-          return undefined
-        }
-      }
-      const [symbol, name, decimals] = await Promise.all([
-        read<string>('symbol'),
-        read<string>('name'),
-        read<number>('decimals'),
-      ])
-      meta[getAddress(p.target)] = { symbol, name, decimals }
-    }),
-  )
-  return meta
 }
 
 function short(address: Address): string {

@@ -3,8 +3,7 @@ import { preflight } from '../actions/preflight.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UserOperationFailedError } from '../errors/session.js'
 import { toSessionError } from '../errors/toSessionError.js'
-import type { Session } from '../session/types.js'
-import { parseAddress } from '../session/validate.js'
+import { assertCalls, sessionOf } from './sessionOperation.js'
 import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
 
 /** Parameters of {@link createBundlerSubmitter}. */
@@ -38,18 +37,13 @@ export function createBundlerSubmitter(parameters: CreateBundlerSubmitterParamet
   }
   return {
     async sendUserOperation({ account, calls }: SendCallsParameters): Promise<UserOperationOutcome> {
-      if (!Array.isArray(calls) || calls.length === 0) {
-        throw new InvalidParameterError({ field: 'calls', value: calls, reason: 'no call given' })
-      }
-      calls.forEach((call, i) => {
-        parseAddress(call?.to, `calls[${i}].to`)
-      })
-      const session = (account as { session?: Session }).session
+      assertCalls(calls)
+      const { session, withGrant } = sessionOf(account)
       if (session && parameters.preflight !== false) {
         await preflight(bundlerClient.client ?? account.client, {
           session,
           calls,
-          withGrant: Boolean((account as { grant?: unknown }).grant),
+          withGrant,
         })
       }
       let userOpHash: `0x${string}`

@@ -14,6 +14,7 @@ import { InvalidParameterError } from '../errors/parameter.js'
 import { UserOperationFailedError, UserOperationRejectedError } from '../errors/session.js'
 import type { Session } from '../session/types.js'
 import { parseAddress } from '../session/validate.js'
+import { assertCalls, sessionOf } from './sessionOperation.js'
 import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
 
 /** Gas limits the submitter signs into each operation (no bundler estimates them here). */
@@ -67,18 +68,8 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
 
   return {
     async sendUserOperation({ account, calls }: SendCallsParameters): Promise<UserOperationOutcome> {
-      if (!Array.isArray(calls) || calls.length === 0) {
-        throw new InvalidParameterError({
-          field: 'calls',
-          value: calls,
-          reason: 'no call given',
-          fix: 'give at least one call',
-        })
-      }
-      calls.forEach((call, i) => {
-        parseAddress(call?.to, `calls[${i}].to`)
-      })
-      const session = (account as { session?: Session }).session
+      assertCalls(calls)
+      const { session, withGrant } = sessionOf(account)
       const callData = await account.encodeCalls(calls)
       const userOperation = await prepareUserOperation07(client, { account, callData, gas })
       if (session && parameters.preflight !== false) {
@@ -88,7 +79,7 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
           session,
           callData,
           maxCost: gasLimit * userOperation.maxFeePerGas,
-          withGrant: Boolean((account as { grant?: unknown }).grant),
+          withGrant,
         })
       }
       userOperation.signature = await account.signUserOperation(userOperation)
