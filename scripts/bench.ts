@@ -11,16 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
-import {
-  type Address,
-  type Call,
-  encodeFunctionData,
-  type Hex,
-  keccak256,
-  parseEther,
-  parseUnits,
-  stringToHex,
-} from 'viem'
+import { type Address, type Call, encodeFunctionData, keccak256, parseEther, parseUnits, stringToHex } from 'viem'
 import type { SmartAccount } from 'viem/account-abstraction'
 import { privateKeyToAccount } from 'viem/accounts'
 import { sessionAccountAbi } from '../src/abis.js'
@@ -324,5 +315,3 @@ async function perSecond(fn: () => Promise<unknown>): Promise<number> {
   }
   return Math.round((count * 1000) / (performance.now() - start))
 }
-
-export type { Hex }

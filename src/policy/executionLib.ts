@@ -1,7 +1,7 @@
 // Mirrors contracts/session/lib/ExecutionLib.sol: reads the calls of `execute(mode, data)`
 // exactly as the account will, and refuses every non-canonical encoding. Each function
 // returns undefined where the Solidity one returns ok = false.
-import { type Address, getAddress, type Hex, hexToBigInt, sliceHex } from 'viem'
+import { type Address, getAddress, type Hex, hexToBigInt } from 'viem'
 
 const EXECUTE_SELECTOR = '0xe9ae5c53'
 
@@ -103,5 +103,3 @@ export function batchEndsAt(exec: Bytes, endOffset: number): boolean {
 function address(bytes: Bytes): Address {
   return getAddress(toHex(bytes))
 }
-
-export { sliceHex }

@@ -1,5 +1,4 @@
 import {
-  type Address,
   type Client,
   encodeAbiParameters,
   getAbiItem,
@@ -213,5 +212,3 @@ function toTypedConfig(config: SessionConfigStruct) {
     permissions: config.permissions.map((p) => ({ ...p, rules: p.rules.map((r) => ({ ...r })) })),
   }
 }
-
-export type { Address }

@@ -16,7 +16,6 @@ import {
   maxUint256,
   numberToHex,
   pad,
-  parseEther,
   toHex,
 } from 'viem'
 import { entryPoint07Abi, toPackedUserOperation } from 'viem/account-abstraction'
@@ -392,4 +391,4 @@ function buildCallData(f: Fixture, c: Case): Hex {
   return callData
 }
 
-export { fc, parseEther }
+export { fc }

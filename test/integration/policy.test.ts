@@ -1,16 +1,7 @@
 /** The policy language on chain: argument rules, value and use limits, paymasters, gas budget, call types. */
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
-import {
-  type Address,
-  concat,
-  encodeAbiParameters,
-  encodeFunctionData,
-  type Hex,
-  pad,
-  parseEther,
-  sliceHex,
-} from 'viem'
+import { type Address, concat, encodeFunctionData, type Hex, pad, parseEther, sliceHex } from 'viem'
 import { testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
 import {
   accountCallsAbi,
@@ -306,5 +297,3 @@ describe('call types', () => {
 function encodePacked(target: Address, data: Hex): Hex {
   return concat([target, pad('0x00'), data])
 }
-
-export { encodeAbiParameters }
