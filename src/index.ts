@@ -4,7 +4,9 @@
 export { decodeExecute, encodeExecute, modeBatch, modeSingle } from './account/execution.js'
 export { type ToOwnerAccountParameters, toOwnerAccount } from './account/toOwnerAccount.js'
 export {
+  defaultSigningLimits,
   SessionKeyCannotSignMessagesError,
+  type SigningLimits,
   type ToSessionKeyAccountParameters,
   toSessionKeyAccount,
 } from './account/toSessionKeyAccount.js'
@@ -21,7 +23,13 @@ export {
   type SessionStatus,
   type SpendingLimit,
 } from './actions/getSessionStatus.js'
-export { getSessionUsage, type PreflightParameters, preflight } from './actions/preflight.js'
+export {
+  getSessionUsage,
+  getValidationTime,
+  type PreflightParameters,
+  type PreflightReturnType,
+  preflight,
+} from './actions/preflight.js'
 export { readTokenMetadata, type TokenMetadata } from './actions/readTokenMetadata.js'
 export {
   create2DeployerAddress,
@@ -40,11 +48,15 @@ export {
   InvalidSessionSignatureError,
   SessionDisabledError,
   SessionExpiredError,
+  SessionGrantEpochInvalidError,
+  SessionGrantExpiredError,
   SessionGrantInvalidError,
   SessionNotFoundError,
   SessionNotYetValidError,
   SessionRevokedError,
   SpendingLimitExceededError,
+  UnsafeUserOperationGasError,
+  UntrustedModuleError,
   UserOperationFailedError,
   UserOperationRejectedError,
 } from './errors/session.js'
@@ -53,10 +65,12 @@ export { sessionKeyValidatorAbi } from './generated/abis.js'
 export { accountCallsAbi } from './generated/accountCallsAbi.js'
 export {
   checkSessionOperation,
+  maxCostOf,
   type OperationToCheck,
   type SessionUsage,
   type TargetUsage,
   type TokenInfo,
+  type UserOperationGas,
 } from './policy/checkSessionOperation.js'
 export {
   type DefineSessionParameters,
@@ -64,8 +78,18 @@ export {
   getSessionId,
   maxPermissionsPerSession,
 } from './session/defineSession.js'
-export { describeSession, describeWindow, type SessionDescription } from './session/describe.js'
-export { assertSession, type SessionConfigStruct, toSessionConfig } from './session/encode.js'
+export {
+  type DescribeSessionOptions,
+  describeSession,
+  describeWindow,
+  type SessionDescription,
+} from './session/describe.js'
+export {
+  assertSession,
+  maxPaymastersPerSession,
+  type SessionConfigStruct,
+  toSessionConfig,
+} from './session/encode.js'
 export {
   type Erc7715Permission,
   type Erc7715Policy,
@@ -76,9 +100,14 @@ export {
 export { generateSessionKey, type SessionKey } from './session/generateSessionKey.js'
 export {
   assertGrant,
+  checkGrant,
+  defaultGrantLifetime,
   encodeGrant,
+  type GetSessionGrantTypedDataParameters,
+  getGrantDigest,
   getSessionGrantTypedData,
   type SessionGrant,
+  type SignSessionGrantParameters,
   sessionGrantTypes,
   signSessionGrant,
   verifySessionGrant,
@@ -92,6 +121,7 @@ export {
 } from './session/permissions.js'
 export { maxOneOfValues, maxRulesPerSelector, ruleConditions, toArgRule } from './session/rules.js'
 export { deserializeSession, type StoredSession, serializeSession } from './session/serialize.js'
+export { assertTrustedModule, type ModuleTrustOptions } from './session/trust.js'
 export type {
   AmountInput,
   ArgRule,
@@ -105,7 +135,7 @@ export type {
   Timestamp,
   ValueLimit,
 } from './session/types.js'
-export { maxTokenLimit } from './session/validate.js'
+export { defaultGasBudget, maxGasBudget, maxTokenLimit } from './session/validate.js'
 export { type CreateBundlerSubmitterParameters, createBundlerSubmitter } from './submitter/bundlerSubmitter.js'
 export {
   type CreateEntryPointSubmitterParameters,

@@ -42,8 +42,10 @@ struct Permission {
 /// @notice Everything the owner approves when granting a session.
 /// @dev The session id is `keccak256(abi.encode(sessionKey, salt))`. `paymasters` lists the
 /// only paymasters the session's operations may name (empty: none). `gasBudget` caps the
-/// total wei the session's operations may cost at their signed gas limits and max fee
-/// (`type(uint256).max`: no cap).
+/// total wei the session's operations may cost at their signed gas limits and max fee,
+/// whoever pays (the account, or a listed paymaster that may charge the account in tokens);
+/// at most 2^104 - 1. `type(uint256).max` is the explicit opt-in to no cap, recorded as such
+/// (SESSION_GAS_UNLIMITED); there is no other way to create a session without a finite bound.
 struct SessionConfig {
     address sessionKey;
     bytes32 salt;
@@ -57,7 +59,10 @@ struct SessionConfig {
 
 // ───────────────────────────── how it is stored ─────────────────────────────
 
-/// @dev Slot 0 is read by every validation; slot 1 only when the session has a gas budget.
+/// @dev Slot 0 is read by every validation, and written back when the gas budget is charged
+/// (`gasLeft`, the wei still unspent, shares the slot so the charge costs no extra read).
+/// `epoch` is the account's revocation count when the session was created. Slot 1 holds the
+/// budget as granted, for views only.
 struct SessionState {
     uint48 validAfter;
     uint48 validUntil;
@@ -65,8 +70,8 @@ struct SessionState {
     uint8 status;
     bool enabled;
     uint8 flags;
+    uint104 gasLeft;
     uint128 gasBudget;
-    uint128 gasSpent;
 }
 
 /// @dev Slot 0 is read for every call to the destination (for an ERC-20 call it is the only

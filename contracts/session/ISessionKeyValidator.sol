@@ -35,12 +35,20 @@ interface ISessionKeyValidator is IERC7579Validator {
     error SessionRuleInvalid(address target, bytes4 selector, uint256 reason);
     /// @notice The paymaster is the zero address or listed twice.
     error SessionPaymasterInvalid(address paymaster);
+    /// @notice A token-limited destination lists `selector`, whose token effect the module
+    /// cannot count (e.g. ERC-677 `transferAndCall`, ERC-777 `send`): the limit would not
+    /// bound what the session moves. Grant that method in a session without a token limit.
+    error SessionTokenLimitUncountable(address target, bytes4 selector);
 
     // ───────────────────────────── errors: validating ─────────────────────────────
 
     /// @notice An off-chain grant does not match the operation's session, or the account
     /// does not confirm the owner's signature over it.
     error SessionGrantInvalid(bytes32 sessionId);
+    /// @notice The off-chain grant was signed for another revocation epoch than the account's
+    /// current one: the owner revoked all sessions (or reinstalled the module) since, or the
+    /// grant was signed for a state that never existed.
+    error SessionGrantEpochInvalid(bytes32 sessionId, uint128 grantEpoch, uint128 currentEpoch);
     /// @notice The session was revoked (by id, by revoke-all, or by uninstalling the module).
     error SessionRevoked(bytes32 sessionId);
     /// @notice The session exists but is disabled; the owner can enable it.
@@ -91,7 +99,9 @@ interface ISessionKeyValidator is IERC7579Validator {
     /// @notice A session was revoked; it can never be used or created again.
     event SessionRevokedBy(address indexed account, bytes32 indexed sessionId);
     /// @notice Every session of `account` created before was revoked.
-    event AllSessionsRevoked(address indexed account, uint32 newEpoch);
+    /// `newEpoch` is `revocationCount << 96 | random`: its low 96 bits come from the block it
+    /// runs in, so no grant can be signed ahead of time for the state after a revocation.
+    event AllSessionsRevoked(address indexed account, uint128 newEpoch);
 
     // ─────────────────────────── management ───────────────────────────
 

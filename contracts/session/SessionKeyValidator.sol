@@ -52,7 +52,9 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     uint8 private constant _SIG_USE = 0x00;
     uint256 private constant _SIG_USE_LENGTH = 118;
     /// @dev Signature, "enable" form: the "use" form with 0x01 first, followed by the owner's
-    /// off-chain grant, `abi.encode(SessionConfig config, uint32 epoch, bytes ownerSignature)`.
+    /// off-chain grant, `abi.encode(SessionConfig config, uint128 epoch, uint48 enableBefore,
+    /// bytes ownerSignature)`. The session key then signs `keccak(userOpHash ‖ keccak(sessionId ‖
+    /// grantDigest))`: whoever submits the operation cannot swap in another grant.
     uint8 private constant _SIG_ENABLE = 0x01;
     bytes4 private constant _ERC1271_MAGIC = 0x1626ba7e;
 
@@ -69,8 +71,10 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     mapping(bytes32 selectorKey => mapping(address account => SelectorPolicy)) private _selectors;
     /// @dev paymasterKey = keccak(sessionId, paymaster); account innermost (associated).
     mapping(bytes32 paymasterKey => mapping(address account => bool)) private _paymasters;
-    /// @dev slot = keccak(account . p): keyed by the account itself (associated).
-    mapping(address account => uint32) private _epochs;
+    /// @dev slot = keccak(account . p): keyed by the account itself (associated). The epoch is
+    /// `revocationCount << 96 | random96`: the count never repeats (a revoked session never
+    /// comes back), the random part makes the value after a revocation unknowable before it.
+    mapping(address account => uint128) private _epochs;
 
     // ───────────────────────── install / uninstall ─────────────────────────
 
@@ -102,7 +106,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     function setSessionEnabled(bytes32 sessionId, bool enabled) external {
         SessionState storage session = _sessions[sessionId][msg.sender];
         if (session.status == _STATUS_NONE) revert SessionNotFound(sessionId);
-        if (session.status == _STATUS_REVOKED || session.epoch != _epochs[msg.sender]) {
+        if (session.status == _STATUS_REVOKED || session.epoch != _revocationCount(msg.sender)) {
             revert SessionRevoked(sessionId);
         }
         session.enabled = enabled;
@@ -132,30 +136,31 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// before execution: a call that later reverts still counts (the safe side).
     /// @return validationData `0`/`1` in the low 160 bits, validUntil and validAfter above.
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
-        bytes calldata signature = userOp.signature;
-        (bool wellFormed, address sessionKey, bytes32 sessionId) = _openSignature(signature);
+        (bool wellFormed, bool signed, bytes32 sessionId, uint256 enableBefore) = _authenticate(
+            userOp.signature,
+            userOpHash
+        );
         if (!wellFormed) return _SIG_VALIDATION_FAILED;
-
-        SessionState storage session = _sessions[sessionId][msg.sender];
-        uint256 state = _load(session);
-        uint256 status = uint8(state >> 128);
-        if (status == _STATUS_NONE) return _SIG_VALIDATION_FAILED;
-        if (status == _STATUS_REVOKED || uint32(state >> 96) != _epochs[msg.sender]) revert SessionRevoked(sessionId);
-        if (uint8(state >> 136) == 0) revert SessionDisabled(sessionId);
-
-        uint256 sessionFlags = uint8(state >> 144);
-        _checkPaymaster(sessionId, sessionFlags, userOp.paymasterAndData);
-        if (sessionFlags & PolicyFlags.SESSION_GAS_BUDGET != 0) _chargeGasBudget(session, userOp);
-        _checkExecution(sessionId, userOp.callData);
-
-        bool signed = _isSignedBy(sessionKey, _hashPair(userOpHash, sessionId), signature);
-        return _packValidationData(!signed, uint48(state >> 48), uint48(state));
+        // A wrong signature is reported after every other check has run, so that a bundler's
+        // estimate with a stub signature follows the same path as the real operation.
+        uint256 state = _checkOperation(sessionId, userOp);
+        uint256 validUntil = uint48(state >> 48);
+        // A session created from a grant in this validation: the grant's deadline applies too.
+        if (enableBefore != 0 && enableBefore < validUntil) validUntil = enableBefore;
+        return _packValidationData(!signed, uint48(validUntil), uint48(state));
     }
 
     /// @notice The EIP-712 digest the owner signs to grant `config` off-chain to `account`.
     /// @param epoch The account's revocation epoch when signing: revoke-all voids the grant.
-    function getGrantDigest(address account, uint32 epoch, SessionConfig calldata config) external view returns (bytes32) {
-        return _hashTypedDataV4(GrantHashLib.hashGrant(account, epoch, config));
+    /// @param enableBefore The grant's deadline: the session can be created from it only by an
+    /// operation the EntryPoint validates at or before this time.
+    function getGrantDigest(
+        address account,
+        uint128 epoch,
+        uint48 enableBefore,
+        SessionConfig calldata config
+    ) external view returns (bytes32) {
+        return _hashTypedDataV4(GrantHashLib.hashGrant(account, epoch, enableBefore, config));
     }
 
     /// @notice Session keys never sign ERC-1271 messages for the account: a Permit, Permit2
@@ -184,17 +189,19 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     ) external view returns (uint48 validAfter, uint48 validUntil, bool enabled, bool exists, bool revoked) {
         SessionState storage session = _sessions[sessionId][account];
         exists = session.status == _STATUS_ACTIVE || (session.status == _STATUS_REVOKED && session.validUntil != 0);
-        revoked = session.status == _STATUS_REVOKED || (exists && session.epoch != _epochs[account]);
+        revoked = session.status == _STATUS_REVOKED || (exists && session.epoch != _revocationCount(account));
         return (session.validAfter, session.validUntil, session.enabled, exists, revoked);
     }
 
     /// @notice A session's gas budget and how much of it is spent (wei).
-    /// @return budget The budget, or `type(uint256).max` when there is none.
+    /// @return budget The budget, or `type(uint256).max` when the owner opted in to no cap
+    /// (nothing is counted then).
     /// @return spent Wei counted so far (at each operation's signed limits and max fee).
     function getGasBudget(address account, bytes32 sessionId) external view returns (uint256 budget, uint256 spent) {
         SessionState storage session = _sessions[sessionId][account];
-        budget = session.flags & PolicyFlags.SESSION_GAS_BUDGET != 0 ? session.gasBudget : _NO_LIMIT;
-        spent = session.gasSpent;
+        if (session.flags & PolicyFlags.SESSION_GAS_UNLIMITED != 0) return (_NO_LIMIT, 0);
+        budget = session.gasBudget;
+        spent = budget - session.gasLeft;
     }
 
     /// @notice The counters of a session on `target`: token amount, native value, calls.
@@ -256,8 +263,9 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         return _selectors[_selectorKey(sessionId, target, selector)][account].allowed;
     }
 
-    /// @notice The revocation epoch of `account`: revoke-all and uninstall increase it.
-    function getEpoch(address account) external view returns (uint32) {
+    /// @notice The revocation epoch of `account`, which off-chain grants must name: revoke-all
+    /// and uninstall move it to `(count + 1) << 96 | random96`, a value nobody knows before.
+    function getEpoch(address account) external view returns (uint128) {
         return _epochs[account];
     }
 
@@ -282,14 +290,16 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             listed[msg.sender] = true;
             flags |= PolicyFlags.SESSION_PAYMASTERS;
         }
-        if (config.gasBudget != _NO_LIMIT) {
-            if (config.gasBudget > type(uint128).max) revert SessionLimitTooLarge(address(0), config.gasBudget);
-            flags |= PolicyFlags.SESSION_GAS_BUDGET;
+        if (config.gasBudget == _NO_LIMIT) {
+            flags |= PolicyFlags.SESSION_GAS_UNLIMITED;
+        } else {
+            if (config.gasBudget > type(uint104).max) revert SessionLimitTooLarge(address(0), config.gasBudget);
             session.gasBudget = uint128(config.gasBudget);
+            session.gasLeft = uint104(config.gasBudget);
         }
         session.validAfter = config.validAfter;
         session.validUntil = config.validUntil;
-        session.epoch = _epochs[msg.sender];
+        session.epoch = _revocationCount(msg.sender);
         session.status = _STATUS_ACTIVE;
         session.enabled = config.enabled;
         session.flags = flags;
@@ -350,6 +360,9 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             if (tokenFlag != 0) {
                 flags |= tokenFlag;
             } else {
+                // A token limit counts only the token functions: any other method beside it
+                // could move tokens uncounted while the owner was shown "at most N in total".
+                if (flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0) revert SessionTokenLimitUncountable(target, selector);
                 flags |= PolicyFlags.TARGET_OTHER_SELECTORS;
                 _selectors[_selectorKey(sessionId, target, selector)][msg.sender].allowed = true;
             }
@@ -396,51 +409,112 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     }
 
     /// @dev Reads the signature's form, key and salt (and, in the "enable" form, creates the
-    /// session from its grant). `ok` is false for any other shape.
+    /// session from its grant). `ok` is false for any other shape. `signedFor` is what the
+    /// session key signs beside the userOpHash: the session id, or in the "enable" form
+    /// `keccak(sessionId ‖ grantDigest)`. `enableBefore` is the grant's deadline when this
+    /// validation created the session, else 0.
     function _openSignature(
         bytes calldata signature
-    ) internal returns (bool ok, address sessionKey, bytes32 sessionId) {
-        if (signature.length < _SIG_USE_LENGTH) return (false, address(0), 0);
+    )
+        internal
+        returns (bool ok, address sessionKey, bytes32 sessionId, bytes32 signedFor, uint256 enableBefore)
+    {
+        if (signature.length < _SIG_USE_LENGTH) return (false, address(0), 0, 0, 0);
         // The length is checked: the words read below lie inside the signature.
         uint256 head = ExecutionLib._word(signature, 0);
         sessionKey = address(uint160(head >> 88));
         bytes32 salt = bytes32(ExecutionLib._word(signature, 21));
         sessionId = _hashPair(bytes32(uint256(uint160(sessionKey))), salt);
+        signedFor = sessionId;
         uint256 form = head >> 248;
         if (form == _SIG_ENABLE && signature.length > _SIG_USE_LENGTH) {
-            _enableFromGrant(sessionId, sessionKey, salt, signature[_SIG_USE_LENGTH:]);
+            bytes32 grantDigest;
+            (grantDigest, enableBefore) = _enableFromGrant(sessionId, sessionKey, salt, signature[_SIG_USE_LENGTH:]);
+            signedFor = _hashPair(sessionId, grantDigest);
         } else if (form != _SIG_USE || signature.length != _SIG_USE_LENGTH) {
-            return (false, address(0), 0);
+            return (false, address(0), 0, 0, 0);
         }
         ok = true;
     }
 
     /// @dev Creates the session of an off-chain grant on its first use, inside validation.
     /// The owner's signature is checked by the account itself (ERC-1271), over an EIP-712
-    /// digest bound to this chain, this module, the account and its current epoch. A session
-    /// that exists already is used as it is; a revoked id is refused by the caller.
-    function _enableFromGrant(bytes32 sessionId, address sessionKey, bytes32 salt, bytes calldata grant) internal {
-        if (_sessions[sessionId][msg.sender].status != _STATUS_NONE) return;
-        (SessionConfig memory config, uint32 epoch, bytes memory ownerSignature) = abi.decode(
+    /// digest bound to this chain, this module, the account, its current epoch and the grant's
+    /// deadline (returned, for the EntryPoint to enforce through validationData: validation
+    /// never reads the clock). A session that exists already is used as it is (deadline 0);
+    /// a revoked id is refused by the caller.
+    function _enableFromGrant(
+        bytes32 sessionId,
+        address sessionKey,
+        bytes32 salt,
+        bytes calldata grant
+    ) internal returns (bytes32 digest, uint256 enableBefore) {
+        (SessionConfig memory config, uint128 epoch, uint48 deadline, bytes memory ownerSignature) = abi.decode(
             grant,
-            (SessionConfig, uint32, bytes)
+            (SessionConfig, uint128, uint48, bytes)
         );
-        if (config.sessionKey != sessionKey || config.salt != salt) revert SessionGrantInvalid(sessionId);
-        if (epoch != _epochs[msg.sender]) revert SessionRevoked(sessionId);
-        bytes32 digest = _hashTypedDataV4(GrantHashLib.hashGrant(msg.sender, epoch, config));
+        if (config.sessionKey != sessionKey || config.salt != salt || deadline == 0) {
+            revert SessionGrantInvalid(sessionId);
+        }
+        digest = _hashTypedDataV4(GrantHashLib.hashGrant(msg.sender, epoch, deadline, config));
+        if (_sessions[sessionId][msg.sender].status != _STATUS_NONE) return (digest, 0);
+        uint128 current = _epochs[msg.sender];
+        if (epoch != current) revert SessionGrantEpochInvalid(sessionId, epoch, current);
         if (IERC1271(msg.sender).isValidSignature(digest, ownerSignature) != _ERC1271_MAGIC) {
             revert SessionGrantInvalid(sessionId);
         }
         _createSession(config);
+        enableBefore = deadline;
     }
 
+    /// @dev Runs in execution only (revoke-all, uninstall), never in validation: the block's
+    /// randomness and hash are fine here. The count in the high 32 bits never repeats.
     function _revokeAll(address account) internal {
-        uint32 epoch = _epochs[account] + 1;
+        uint256 count = uint32(_epochs[account] >> 96) + 1;
+        uint96 random = uint96(
+            uint256(keccak256(abi.encode(account, count, block.prevrandao, blockhash(block.number - 1), gasleft())))
+        );
+        uint128 epoch = uint128((count << 96) | random);
         _epochs[account] = epoch;
         emit AllSessionsRevoked(account, epoch);
     }
 
+    /// @dev How many times `account` revoked all its sessions: the epoch's high 32 bits.
+    function _revocationCount(address account) internal view returns (uint32) {
+        return uint32(_epochs[account] >> 96);
+    }
+
     // ───────────────────────────── internal: operation ─────────────────────────────
+
+    /// @dev Opens the signature (creating the session of a grant) and checks the session key's
+    /// ECDSA signature over `keccak(userOpHash ‖ signedFor)`.
+    function _authenticate(
+        bytes calldata signature,
+        bytes32 userOpHash
+    ) internal returns (bool wellFormed, bool signed, bytes32 sessionId, uint256 enableBefore) {
+        address sessionKey;
+        bytes32 signedFor;
+        (wellFormed, sessionKey, sessionId, signedFor, enableBefore) = _openSignature(signature);
+        if (wellFormed) signed = _isSignedBy(sessionKey, _hashPair(userOpHash, signedFor), signature);
+    }
+
+    /// @dev The session is live, then paymaster, gas budget and every call; returns the
+    /// session's first word (window, flags) as read before the charge.
+    function _checkOperation(bytes32 sessionId, PackedUserOperation calldata userOp) internal returns (uint256 state) {
+        SessionState storage session = _sessions[sessionId][msg.sender];
+        state = _load(session);
+        uint256 status = uint8(state >> 128);
+        if (status == _STATUS_NONE) revert SessionNotFound(sessionId);
+        if (status == _STATUS_REVOKED || uint32(state >> 96) != _revocationCount(msg.sender)) {
+            revert SessionRevoked(sessionId);
+        }
+        if (uint8(state >> 136) == 0) revert SessionDisabled(sessionId);
+
+        uint256 sessionFlags = uint8(state >> 144);
+        _checkPaymaster(sessionId, sessionFlags, userOp.paymasterAndData);
+        if (sessionFlags & PolicyFlags.SESSION_GAS_UNLIMITED == 0) _chargeGasBudget(session, state, userOp);
+        _checkExecution(sessionId, userOp.callData);
+    }
 
     /// @dev No paymaster, or one the session lists.
     function _checkPaymaster(bytes32 sessionId, uint256 sessionFlags, bytes calldata paymasterAndData) internal view {
@@ -452,9 +526,11 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         ) revert SessionPaymasterNotAllowed(paymaster);
     }
 
-    /// @dev The operation's maximum cost: every gas limit it signed, times its max fee. The
-    /// bound the EntryPoint itself reserves as prefund; no GASPRICE opcode is needed.
-    function _chargeGasBudget(SessionState storage session, PackedUserOperation calldata userOp) internal {
+    /// @dev Charges the operation's maximum cost: every gas limit it signed (the paymaster's
+    /// too), times its max fee: the prefund the EntryPoint itself reserves, so the operation
+    /// can never cost more, whoever pays it. No GASPRICE opcode is needed. The unspent budget
+    /// sits in the session's first word (`state`, already read), which goes back in one SSTORE.
+    function _chargeGasBudget(SessionState storage session, uint256 state, PackedUserOperation calldata userOp) internal {
         uint256 limits = uint256(userOp.accountGasLimits);
         uint256 gas = (limits >> 128) + uint128(limits) + userOp.preVerificationGas;
         bytes calldata paymasterAndData = userOp.paymasterAndData;
@@ -462,10 +538,12 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             gas += uint128(bytes16(paymasterAndData[20:36])) + uint128(bytes16(paymasterAndData[36:52]));
         }
         uint256 cost = gas * uint128(uint256(userOp.gasFees));
-        uint256 spent = session.gasSpent;
-        uint256 budget = session.gasBudget;
-        if (cost > budget - spent) revert SessionGasBudgetExceeded(spent, cost, budget);
-        session.gasSpent = uint128(spent + cost);
+        uint256 left = state >> 152;
+        if (cost > left) {
+            uint256 budget = session.gasBudget;
+            revert SessionGasBudgetExceeded(budget - left, cost, budget);
+        }
+        _store(session, (state & type(uint152).max) | ((left - cost) << 152));
     }
 
     /// @dev Decodes `execute(mode, executionCalldata)` canonically and checks every call.
@@ -655,6 +733,12 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         }
     }
 
+    function _store(SessionState storage session, uint256 word) private {
+        assembly ("memory-safe") {
+            sstore(session.slot, word)
+        }
+    }
+
     function _store(TargetPolicy storage policy, uint256 word) private {
         assembly ("memory-safe") {
             sstore(policy.slot, word)
@@ -687,6 +771,6 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
 
     /// @notice The module's version.
     function version() external pure returns (string memory) {
-        return "0.3.0";
+        return "0.4.0";
     }
 }

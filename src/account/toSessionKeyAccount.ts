@@ -1,13 +1,16 @@
 import { concat, type Hex, keccak256, type LocalAccount } from 'viem'
 import { entryPoint07Abi, getUserOperationHash, type SmartAccount, toSmartAccount } from 'viem/account-abstraction'
 import { privateKeyToAccount } from 'viem/accounts'
-import { readContract } from 'viem/actions'
+import { estimateFeesPerGas, readContract } from 'viem/actions'
 import { entryPointAddress } from '../constants/addresses.js'
 import { BaseError } from '../errors/base.js'
+import { callRefusals } from '../errors/callRefusals.js'
 import { InvalidParameterError } from '../errors/parameter.js'
+import { UnsafeUserOperationGasError } from '../errors/session.js'
 import { sessionKeyValidatorAbi } from '../generated/abis.js'
+import { maxCostOf } from '../policy/checkSessionOperation.js'
 import { assertSession } from '../session/encode.js'
-import { assertGrant, encodeGrant, type SessionGrant } from '../session/grant.js'
+import { assertGrant, encodeGrant, getGrantDigest, type SessionGrant } from '../session/grant.js'
 import type { Session } from '../session/types.js'
 import { decodeExecute, encodeExecute } from './execution.js'
 import type { AccountClient } from './toOwnerAccount.js'
@@ -25,6 +28,41 @@ export type ToSessionKeyAccountParameters = {
    * on chain: operations carry it until the module has created the session.
    */
   grant?: SessionGrant | undefined
+  /**
+   * Bounds on what the session key signs, whatever a bundler estimates or a dapp asks for
+   * (see {@link SigningLimits}). Every operation is also checked against the session's
+   * remaining gas budget, read from chain, before it is signed.
+   */
+  gasLimits?: Partial<SigningLimits> | undefined
+}
+
+/**
+ * The most the session key signs in one operation. Gas fields come from the bundler (or
+ * the dapp), and the account pays for them: an inflated estimate is refused, not signed.
+ */
+export type SigningLimits = {
+  /** Default 2,000,000 (rollups put the L1 data cost here). */
+  maxPreVerificationGas: bigint
+  /** Default 3,000,000 (the first operation of an off-chain grant creates the session). */
+  maxVerificationGasLimit: bigint
+  /** Default 10,000,000. */
+  maxCallGasLimit: bigint
+  /** Each of the paymaster's verification and post-op limits; default 1,000,000. */
+  maxPaymasterGasLimit: bigint
+  /**
+   * `maxFeePerGas` may be at most this many times the chain's own fee estimate
+   * (`estimateFeesPerGas` on the session's client); default 3.
+   */
+  maxFeeMultiplier: number
+}
+
+/** The signing limits used when none are given. */
+export const defaultSigningLimits: SigningLimits = {
+  maxPreVerificationGas: 2_000_000n,
+  maxVerificationGasLimit: 3_000_000n,
+  maxCallGasLimit: 10_000_000n,
+  maxPaymasterGasLimit: 1_000_000n,
+  maxFeeMultiplier: 3,
 }
 
 /** The session key cannot sign messages for the account (ERC-1271 is refused on chain too). */
@@ -83,6 +121,10 @@ export async function toSessionKeyAccount(
   const sign = signer.sign as NonNullable<LocalAccount['sign']>
   const grant = parameters.grant === undefined ? undefined : assertGrant(parameters.grant)
   const grantData = grant ? encodeGrant(session, grant) : undefined
+  // In the "enable" form the key also signs the grant's digest: nobody can swap the grant.
+  const signedFor = (form: Hex): Hex =>
+    form === signatureEnable && grant ? keccak256(concat([session.id, getGrantDigest(session, grant)])) : session.id
+  const limits = parseSigningLimits(parameters.gasLimits)
   let created = grant === undefined
   // The "enable" form (0x01 … grant) until the session exists on chain, then the "use" form.
   const prefix = async (): Promise<Hex> => {
@@ -137,9 +179,11 @@ export async function toSessionKeyAccount(
         entryPointVersion: '0.7',
         chainId: userOperation.chainId ?? session.chainId,
       })
-      // Bound to this operation and this session: keccak256(userOpHash ‖ sessionId).
-      const signature = await sign({ hash: keccak256(concat([userOpHash, session.id])) })
-      return withGrant(await prefix(), signature)
+      const form = await prefix()
+      await assertSafeGas(client, session, userOperation, limits, form === signatureEnable)
+      // Bound to this operation and this session (and its grant): keccak256(userOpHash ‖ signedFor).
+      const signature = await sign({ hash: keccak256(concat([userOpHash, signedFor(form)])) })
+      return withGrant(form, signature)
     },
     async signMessage() {
       throw new SessionKeyCannotSignMessagesError()
@@ -149,6 +193,108 @@ export async function toSessionKeyAccount(
     },
   })
   return account as SmartAccount & { session: Session; grant?: SessionGrant | undefined }
+}
+
+/**
+ * Refuses to sign gas fields beyond the signing limits, or a maximum cost beyond what is left
+ * of the session's gas budget (read from chain; the whole budget when this operation creates
+ * the session from its grant).
+ */
+async function assertSafeGas(
+  client: AccountClient,
+  session: Session,
+  userOperation: {
+    preVerificationGas?: bigint | undefined
+    verificationGasLimit?: bigint | undefined
+    callGasLimit?: bigint | undefined
+    paymasterVerificationGasLimit?: bigint | undefined
+    paymasterPostOpGasLimit?: bigint | undefined
+    maxFeePerGas?: bigint | undefined
+    maxPriorityFeePerGas?: bigint | undefined
+  },
+  limits: SigningLimits,
+  creates: boolean,
+): Promise<void> {
+  const field = (name: keyof typeof userOperation) => userOperation[name] ?? 0n
+  const caps: [keyof typeof userOperation, bigint][] = [
+    ['preVerificationGas', limits.maxPreVerificationGas],
+    ['verificationGasLimit', limits.maxVerificationGasLimit],
+    ['callGasLimit', limits.maxCallGasLimit],
+    ['paymasterVerificationGasLimit', limits.maxPaymasterGasLimit],
+    ['paymasterPostOpGasLimit', limits.maxPaymasterGasLimit],
+  ]
+  for (const [name, cap] of caps) {
+    if (field(name) > cap) {
+      throw new UnsafeUserOperationGasError({
+        field: name,
+        value: field(name),
+        limit: cap,
+        reason: 'the signing limit',
+      })
+    }
+  }
+  const maxFee = field('maxFeePerGas')
+  if (field('maxPriorityFeePerGas') > maxFee) {
+    throw new UnsafeUserOperationGasError({
+      field: 'maxPriorityFeePerGas',
+      value: field('maxPriorityFeePerGas'),
+      limit: maxFee,
+      reason: 'maxFeePerGas',
+    })
+  }
+  const [fees, budget] = await Promise.all([
+    estimateFeesPerGas(client),
+    creates || session.gasBudget === 'unlimited'
+      ? undefined
+      : Promise.all([
+          readContract(client, {
+            address: session.module,
+            abi: sessionKeyValidatorAbi,
+            functionName: 'getGasBudget',
+            args: [session.account, session.id],
+          }),
+          readContract(client, {
+            address: session.module,
+            abi: sessionKeyValidatorAbi,
+            functionName: 'getSession',
+            args: [session.account, session.id],
+          }),
+        ]),
+  ])
+  const feeCap = (fees.maxFeePerGas * BigInt(Math.round(limits.maxFeeMultiplier * 100))) / 100n
+  if (maxFee > feeCap) {
+    throw new UnsafeUserOperationGasError({
+      field: 'maxFeePerGas',
+      value: maxFee,
+      limit: feeCap,
+      reason: `${limits.maxFeeMultiplier} × the chain's fee estimate`,
+    })
+  }
+  if (session.gasBudget === 'unlimited') return
+  // A session not created yet (the chain refuses it anyway, or a grant creates it): its own budget.
+  const [total, spent] = budget?.[1][3] ? budget[0] : [session.gasBudget, 0n]
+  const cost = maxCostOf(userOperation)
+  if (cost > total - spent) throw callRefusals.gasBudgetExceeded(spent, cost, total)
+}
+
+function parseSigningLimits(given: Partial<SigningLimits> | undefined): SigningLimits {
+  if (given === undefined) return defaultSigningLimits
+  if (typeof given !== 'object' || given === null) {
+    throw new InvalidParameterError({ field: 'gasLimits', value: given, reason: 'not an object' })
+  }
+  const limits = { ...defaultSigningLimits, ...given }
+  for (const [name, value] of Object.entries(limits)) {
+    const ok =
+      name === 'maxFeeMultiplier' ? typeof value === 'number' && value >= 1 : typeof value === 'bigint' && value >= 0n
+    if (!ok) {
+      throw new InvalidParameterError({
+        field: `gasLimits.${name}`,
+        value,
+        reason: name === 'maxFeeMultiplier' ? 'not a number of at least 1' : 'not a non-negative bigint',
+      })
+    }
+  }
+  return limits
 }
 
 function toLocalAccount(key: Hex | LocalAccount): LocalAccount {

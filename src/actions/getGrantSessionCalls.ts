@@ -1,26 +1,29 @@
 import { type Call, type Client, encodeAbiParameters, encodeFunctionData, getAbiItem } from 'viem'
-import { getChainId, getCode, readContract } from 'viem/actions'
-import { InvalidParameterError } from '../errors/parameter.js'
+import { getCode, readContract } from 'viem/actions'
 import { ContractNotDeployedError } from '../errors/session.js'
 import { sessionKeyValidatorAbi } from '../generated/abis.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { assertSession, toSessionConfig } from '../session/encode.js'
+import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from '../session/trust.js'
 import type { Session } from '../session/types.js'
 
 /** Parameters of {@link getGrantSessionCalls}. */
 export type GetGrantSessionCallsParameters = {
-  /** The session to grant (from {@link defineSession}). */
+  /** The session to grant (from the dapp: hostile input, checked in full). */
   session: Session
-}
+} & ModuleTrustOptions
 
 const MODULE_TYPE_VALIDATOR = 1n
 const sessionConfigsParameter = getAbiItem({ abi: sessionKeyValidatorAbi, name: 'createSession' }).inputs
 
 /**
- * The owner's approval (step 4): the calls that create the session, to send in one user
- * operation signed by the owner. If the module is not installed yet, a single call
- * installs it and creates the session in the same step.
+ * Wallet side. The owner's approval (step 4): the calls that create the session, to send in
+ * one user operation signed by the owner. If the module is not installed yet, a single call
+ * installs it and creates the session in the same step. The session comes from the dapp:
+ * it must name the session-keys validator at its known address (see `assertTrustedModule`)
+ * and pass every check of `assertSession`.
  *
+ * @throws {UntrustedModuleError} when the session names another module.
  * @throws {ContractNotDeployedError} when the module is not deployed on the client's chain.
  * @example
  * import { getGrantSessionCalls } from 'session-keys'
@@ -32,15 +35,8 @@ export async function getGrantSessionCalls(
   parameters: GetGrantSessionCallsParameters,
 ): Promise<Call[]> {
   const session = assertSession(parameters?.session)
-  const chainId = client.chain?.id ?? (await getChainId(client))
-  if (chainId !== session.chainId) {
-    throw new InvalidParameterError({
-      field: 'session.chainId',
-      value: session.chainId,
-      reason: `the client is connected to chain ${chainId}`,
-      fix: 'define the session for the chain the client uses',
-    })
-  }
+  assertTrustedModule(session, parameters)
+  const chainId = await assertSessionChain(client, session)
   if (!(await getCode(client, { address: session.module }))) {
     throw new ContractNotDeployedError({ contract: 'SessionKeyValidator', address: session.module, chainId })
   }

@@ -3,6 +3,7 @@ import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { sessionKeyValidatorAbi } from '../generated/abis.js'
 import { assertSession } from '../session/encode.js'
+import { assertTrustedModule, type ModuleTrustOptions } from '../session/trust.js'
 import type { Session } from '../session/types.js'
 import { parseAddress } from '../session/validate.js'
 
@@ -14,8 +15,9 @@ import { parseAddress } from '../session/validate.js'
  * import { getRevokeSessionCalls } from 'session-keys'
  * await submitter.sendUserOperation({ account: ownerAccount, calls: getRevokeSessionCalls({ session }) })
  */
-export function getRevokeSessionCalls(parameters: { session: Session }): Call[] {
+export function getRevokeSessionCalls(parameters: { session: Session } & ModuleTrustOptions): Call[] {
   const session = assertSession(parameters?.session)
+  assertTrustedModule(session, parameters)
   return [
     {
       to: session.module,
@@ -32,8 +34,11 @@ export function getRevokeSessionCalls(parameters: { session: Session }): Call[] 
  * import { getSetSessionEnabledCalls } from 'session-keys'
  * const calls = getSetSessionEnabledCalls({ session, enabled: true })
  */
-export function getSetSessionEnabledCalls(parameters: { session: Session; enabled: boolean }): Call[] {
+export function getSetSessionEnabledCalls(
+  parameters: { session: Session; enabled: boolean } & ModuleTrustOptions,
+): Call[] {
   const session = assertSession(parameters?.session)
+  assertTrustedModule(session, parameters)
   if (typeof parameters.enabled !== 'boolean') {
     throw new InvalidParameterError({ field: 'enabled', value: parameters.enabled, reason: 'not a boolean' })
   }

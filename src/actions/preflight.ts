@@ -5,11 +5,14 @@ import { InvalidParameterError } from '../errors/parameter.js'
 import { sessionKeyValidatorAbi } from '../generated/abis.js'
 import {
   checkSessionOperation,
+  maxCostOf,
   type SessionUsage,
   type TargetUsage,
   type TokenInfo,
+  type UserOperationGas,
 } from '../policy/checkSessionOperation.js'
 import { assertSession } from '../session/encode.js'
+import { assertGrant, type SessionGrant, verifySessionGrant } from '../session/grant.js'
 import type { Session } from '../session/types.js'
 import { readTokenMetadata } from './readTokenMetadata.js'
 
@@ -24,9 +27,10 @@ import { readTokenMetadata } from './readTokenMetadata.js'
 export async function getSessionUsage(client: Client, parameters: { session: Session }): Promise<SessionUsage> {
   const session = assertSession(parameters?.session)
   const base = { address: session.module, abi: sessionKeyValidatorAbi } as const
-  const [state, gas, ...targets] = await Promise.all([
+  const [state, gas, epoch, ...targets] = await Promise.all([
     readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getGasBudget', args: [session.account, session.id] }),
+    readContract(client, { ...base, functionName: 'getEpoch', args: [session.account] }),
     ...session.permissions.map((p) =>
       readContract(client, { ...base, functionName: 'getTargetUsage', args: [session.account, session.id, p.target] }),
     ),
@@ -37,54 +41,95 @@ export async function getSessionUsage(client: Client, parameters: { session: Ses
     const [, tokenSpent, , valueSpent, , uses] = targets[i]
     usage[getAddress(p.target)] = { tokenSpent, valueSpent, uses }
   })
-  return { exists, revoked, enabled, gasSpent: gas[1], targets: usage }
+  return { exists, revoked, enabled, gasSpent: gas[1], epoch, targets: usage }
 }
 
 /** Parameters of {@link preflight}. */
 export type PreflightParameters = {
   session: Session
+  /**
+   * The user operation as it will be signed: its calldata, paymaster and gas fields are
+   * checked exactly as the module checks them. Or give `calls` / `callData` alone (the gas
+   * budget then needs `maxCost`).
+   */
+  userOperation?:
+    | (UserOperationGas & { callData: Hex; paymaster?: Address | undefined; sender?: Address | undefined })
+    | undefined
   /** The calls to check (or `callData`, the account calldata itself). */
   calls?: readonly Call[] | undefined
   callData?: Hex | undefined
   /** The paymaster the operation will name, if any. */
   paymaster?: Address | undefined
-  /** The operation's gas limits times its max fee, when known (for the gas budget). */
+  /** The operation's gas limits times its max fee (see `maxCostOf`), when no user operation is given. */
   maxCost?: bigint | undefined
-  /** True when the operation carries an off-chain grant: a session not yet created is then fine. */
-  withGrant?: boolean | undefined
+  /** The off-chain grant the operation carries, if it is to create the session. */
+  grant?: SessionGrant | undefined
+}
+
+/** What {@link preflight} checked. */
+export type PreflightReturnType = {
+  /** The time the check assumed the operation is validated at: the next block's. */
+  validatedAt: number
+  /** The operation's maximum cost, as the gas budget charges it, when it was known. */
+  maxCost: bigint | undefined
 }
 
 /**
  * The pre-flight check, run before anything is sent: the module's rules applied to the
- * exact calls, with the session's spent amounts read from chain and the chain's time.
- * Throws the error the chain would give, with token amounts in the token's units when the
- * token says its symbol and decimals ("call 2: amount 600 TUSD would bring the total spent
- * on TUSD to 1,200 TUSD, over the limit of 1,000 TUSD").
+ * exact operation, with the session's counters read from chain, at the time the next block
+ * will have (the chain validates there, not in the latest block). With a grant, its epoch,
+ * deadline and owner signature are checked as the module will. Throws the error the chain
+ * would give, with token amounts in the token's units when the token says its symbol and
+ * decimals ("call 2: amount 600 TUSD would bring the total spent on TUSD to 1,200 TUSD, over
+ * the limit of 1,000 TUSD").
  *
  * @example
  * import { preflight } from 'session-keys'
- * await preflight(client, { session, calls })
+ * const { validatedAt } = await preflight(client, { session, userOperation })
  */
-export async function preflight(client: Client, parameters: PreflightParameters): Promise<void> {
+export async function preflight(client: Client, parameters: PreflightParameters): Promise<PreflightReturnType> {
   const session = assertSession(parameters?.session)
-  const { calls, paymaster, maxCost } = parameters
-  if (calls === undefined && parameters.callData === undefined) {
-    throw new InvalidParameterError({ field: 'calls', reason: 'give the calls (or the account callData) to check' })
+  const { calls, userOperation } = parameters
+  if (calls === undefined && parameters.callData === undefined && userOperation === undefined) {
+    throw new InvalidParameterError({
+      field: 'userOperation',
+      reason: 'nothing to check',
+      fix: 'give the user operation (or the calls, or the account callData)',
+    })
   }
-  const callData = parameters.callData ?? encodeExecute(session.account, calls ?? [])
-  const [usage, block, tokens] = await Promise.all([
+  if (userOperation?.sender !== undefined && getAddress(userOperation.sender) !== session.account) {
+    throw new InvalidParameterError({
+      field: 'userOperation.sender',
+      value: userOperation.sender,
+      reason: `not the session's account ${session.account}`,
+    })
+  }
+  const grant = parameters.grant === undefined ? undefined : assertGrant(parameters.grant)
+  const callData = userOperation?.callData ?? parameters.callData ?? encodeExecute(session.account, calls ?? [])
+  const paymaster = userOperation ? userOperation.paymaster : parameters.paymaster
+  const maxCost = userOperation ? maxCostOf(userOperation) : parameters.maxCost
+  const [usage, validatedAt, tokens] = await Promise.all([
     getSessionUsage(client, { session }),
-    getBlock(client, { blockTag: 'latest' }),
+    getValidationTime(client),
     readTokenInfo(client, session),
   ])
-  // With a grant, the module creates the session in this very validation, with fresh counters.
-  const effective =
-    parameters.withGrant && !usage.exists && !usage.revoked
-      ? { exists: true, revoked: false, enabled: session.enabled, gasSpent: 0n, targets: {} }
-      : usage
-  checkSessionOperation(session, effective, { callData, paymaster, maxCost }, { now: Number(block.timestamp), tokens })
+  checkSessionOperation(session, usage, { callData, paymaster, maxCost, grant }, { now: validatedAt, tokens })
+  // The module asks the account (ERC-1271) whether the owner signed the grant: so do we.
+  if (grant && !usage.exists && !usage.revoked) await verifySessionGrant(client, { session, grant })
+  return { validatedAt, maxCost }
 }
 
+/**
+ * The time an operation sent now is validated at, at the earliest: the next block's
+ * timestamp (the pending block's where the node has one, and at least the latest + 1).
+ */
+export async function getValidationTime(client: Client): Promise<number> {
+  const [latest, pending] = await Promise.all([
+    getBlock(client, { blockTag: 'latest' }),
+    getBlock(client, { blockTag: 'pending' }).catch(() => undefined),
+  ])
+  return Math.max(Number(latest.timestamp) + 1, Number(pending?.timestamp ?? 0n))
+}
 /** Symbols and decimals of the destinations with a token limit, when they answer both. */
 async function readTokenInfo(client: Client, session: Session): Promise<Record<string, TokenInfo>> {
   const limited = session.permissions.filter((p) => p.tokenLimit !== undefined).map((p) => p.target)

@@ -8,7 +8,10 @@ import {
   InvalidSessionSignatureError,
   SessionDisabledError,
   SessionExpiredError,
+  SessionGrantEpochInvalidError,
+  SessionGrantExpiredError,
   SessionGrantInvalidError,
+  SessionNotFoundError,
   SessionNotYetValidError,
   SessionRevokedError,
   SpendingLimitExceededError,
@@ -28,10 +31,17 @@ export type EntryPointRejection = {
  *
  * @param context.session The session the operation used, if it was a session-key operation.
  * @param context.now The chain's time, to tell "expired" from "not yet valid".
+ * @param context.enableBefore The carried grant's deadline, to tell an expired grant apart.
  */
 export function fromEntryPointRejection(
   rejection: EntryPointRejection,
-  context: { session?: Session | undefined; now?: number | undefined; cause?: unknown } = {},
+  context: {
+    session?: Session | undefined
+    now?: number | undefined
+    /** The deadline of the grant the operation carried, if it created the session. */
+    enableBefore?: number | undefined
+    cause?: unknown
+  } = {},
 ): BaseError {
   const { session, now, cause } = context
   const { reason, inner } = rejection
@@ -39,17 +49,26 @@ export function fromEntryPointRejection(
     if (now !== undefined && now < session.validAfter) {
       return new SessionNotYetValidError({ sessionId: session.id, validAfter: session.validAfter, cause })
     }
+    // A grant's deadline narrows the window of the operation that creates the session.
+    if (context.enableBefore !== undefined && context.enableBefore < session.validUntil) {
+      if (now === undefined || now > context.enableBefore) {
+        return new SessionGrantExpiredError({ sessionId: session.id, enableBefore: context.enableBefore, cause })
+      }
+    }
     return new SessionExpiredError({ sessionId: session.id, validUntil: session.validUntil, cause })
   }
   if (reason.startsWith('AA24') && session) return new InvalidSessionSignatureError({ cause })
   if (inner && inner !== '0x') {
-    const decoded = decodeModuleError(inner, cause)
+    const decoded = decodeModuleError(inner, cause, session)
     if (decoded) return decoded
   }
   return new UserOperationRejectedError({ reason, cause })
 }
 
-function decodeModuleError(data: Hex, cause: unknown): BaseError | undefined {
+const accountOf = (session: Session | undefined): Address =>
+  session?.account ?? '0x0000000000000000000000000000000000000000'
+
+function decodeModuleError(data: Hex, cause: unknown, context: Session | undefined): BaseError | undefined {
   let error: ReturnType<typeof decodeErrorResult<typeof sessionKeyValidatorAbi>>
   try {
     error = decodeErrorResult({ abi: sessionKeyValidatorAbi, data })
@@ -62,6 +81,15 @@ function decodeModuleError(data: Hex, cause: unknown): BaseError | undefined {
   switch (error.errorName) {
     case 'SessionRevoked':
       return new SessionRevokedError({ sessionId: args[0] as Hex, cause })
+    case 'SessionNotFound':
+      return new SessionNotFoundError({ sessionId: args[0] as Hex, account: accountOf(context), cause })
+    case 'SessionGrantEpochInvalid':
+      return new SessionGrantEpochInvalidError({
+        sessionId: args[0] as Hex,
+        grantEpoch: args[1] as bigint,
+        currentEpoch: args[2] as bigint,
+        cause,
+      })
     case 'SessionGrantInvalid':
       return new SessionGrantInvalidError({ sessionId: args[0] as Hex, cause })
     case 'SessionDisabled':

@@ -181,12 +181,12 @@ export function formatAmount(amount: bigint, decimals: number): string {
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`
 }
 
-/** The operation's signature is not the session key's (or names no session on this account). */
+/** The operation's signature is not the session key's for this operation (and grant). */
 export class InvalidSessionSignatureError extends BaseError {
   override name = 'InvalidSessionSignatureError'
 
   constructor({ cause }: { cause?: unknown } = {}) {
-    super('The EntryPoint rejected the signature: it is not the session key of a session of this account.', {
+    super("The EntryPoint rejected the signature: it is not the session key's signature of this operation.", {
       metaMessages: [
         'Sign with the private key of the session that was granted, on the same account, chain and EntryPoint.',
       ],
@@ -257,6 +257,90 @@ export class ContractNotDeployedError extends BaseError {
     this.contract = contract
     this.address = address
     this.chainId = chainId
+  }
+}
+
+/**
+ * A wallet-side function was given a session whose module is not the session-keys validator
+ * at its known address: a dapp could name a validator of its own that accepts anything.
+ */
+export class UntrustedModuleError extends BaseError {
+  override name = 'UntrustedModuleError'
+  readonly module: Address
+  readonly expected: Address
+
+  constructor({ module, expected }: { module: Address; expected: Address }) {
+    super(`The session names the module ${module}, not the session-keys validator ${expected}.`, {
+      metaMessages: [
+        'A session request comes from the dapp: a module of its choosing could accept any operation.',
+        'Refuse the request. Only a wallet that audited that module may pass allowUnknownModule: true.',
+      ],
+      docsPath: '#the-guarantee-and-its-limits',
+    })
+    this.module = module
+    this.expected = expected
+  }
+}
+
+/**
+ * The SDK refused to sign a user operation whose gas fields are beyond the session's budget
+ * or a sane limit: an untrusted bundler (or dapp) may inflate them to drain the account.
+ */
+export class UnsafeUserOperationGasError extends BaseError {
+  override name = 'UnsafeUserOperationGasError'
+  readonly field: string
+  readonly value: bigint
+  readonly limit: bigint
+
+  constructor({ field, value, limit, reason }: { field: string; value: bigint; limit: bigint; reason: string }) {
+    super(`Refused to sign: ${field} is ${value}, over ${limit} (${reason}).`, {
+      metaMessages: [
+        'Gas fields come from the bundler or the dapp, and the account pays for them: the SDK signs only bounded ones.',
+        'Use another bundler, or raise the limit with toSessionKeyAccount({ gasLimits }) if the value is expected.',
+      ],
+    })
+    this.field = field
+    this.value = value
+    this.limit = limit
+  }
+}
+
+/** The off-chain grant was signed for another revocation epoch than the account's current one. */
+export class SessionGrantEpochInvalidError extends BaseError {
+  override name = 'SessionGrantEpochInvalidError'
+  readonly sessionId: Hex
+  readonly grantEpoch: bigint
+  readonly currentEpoch: bigint
+
+  constructor({
+    sessionId,
+    grantEpoch,
+    currentEpoch,
+    cause,
+  }: { sessionId: Hex; grantEpoch: bigint; currentEpoch: bigint; cause?: unknown }) {
+    super(`The grant of session ${short(sessionId)} is for epoch ${grantEpoch}; the account is at ${currentEpoch}.`, {
+      metaMessages: ['The owner revoked all sessions since the grant was signed: ask for a new grant.'],
+      cause,
+    })
+    this.sessionId = sessionId
+    this.grantEpoch = grantEpoch
+    this.currentEpoch = currentEpoch
+  }
+}
+
+/** The grant's deadline for creating the session has passed. */
+export class SessionGrantExpiredError extends BaseError {
+  override name = 'SessionGrantExpiredError'
+  readonly sessionId: Hex
+  readonly enableBefore: number
+
+  constructor({ sessionId, enableBefore, cause }: { sessionId: Hex; enableBefore: number; cause?: unknown }) {
+    super(`The grant of session ${short(sessionId)} could create it only until ${formatTime(enableBefore)}.`, {
+      metaMessages: ['Ask the owner for a new grant.'],
+      cause,
+    })
+    this.sessionId = sessionId
+    this.enableBefore = enableBefore
   }
 }
 

@@ -25,11 +25,11 @@ import {
  */
 export function toSessionError(
   error: unknown,
-  context: { session?: Session | undefined; now?: number | undefined } = {},
+  context: { session?: Session | undefined; now?: number | undefined; enableBefore?: number | undefined } = {},
 ): BaseError | unknown {
-  const { session, now } = context
+  const { session, now, enableBefore } = context
   const rejection = findEntryPointRejection(error) ?? findBundlerRejection(error)
-  if (rejection) return fromEntryPointRejection(rejection, { session, now, cause: error })
+  if (rejection) return fromEntryPointRejection(rejection, { session, now, enableBefore, cause: error })
   const text = allText(error)
   if (session && /not valid yet/i.test(text)) {
     return new SessionNotYetValidError({ sessionId: session.id, validAfter: session.validAfter, cause: error })

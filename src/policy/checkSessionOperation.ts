@@ -2,9 +2,12 @@
 // in the same order, so that the error the SDK predicts is the one the chain would give.
 import { type Address, getAddress, type Hex } from 'viem'
 import { callRefusals } from '../errors/callRefusals.js'
+import { InvalidParameterError } from '../errors/parameter.js'
 import {
   SessionDisabledError,
   SessionExpiredError,
+  SessionGrantEpochInvalidError,
+  SessionGrantExpiredError,
   SessionNotFoundError,
   SessionNotYetValidError,
   SessionRevokedError,
@@ -38,7 +41,10 @@ export type SessionUsage = {
   exists: boolean
   revoked: boolean
   enabled: boolean
+  /** Wei counted against the gas budget (0 when the budget is unlimited). */
   gasSpent: bigint
+  /** The account's revocation epoch (what an off-chain grant must name). */
+  epoch: bigint
   /** Keyed by checksummed destination address. */
   targets: Readonly<Record<string, TargetUsage>>
 }
@@ -49,8 +55,41 @@ export type OperationToCheck = {
   callData: Hex
   /** The paymaster the operation names, if any. */
   paymaster?: Address | undefined
-  /** Every gas limit of the operation times its max fee, when known (for the gas budget). */
+  /**
+   * Every gas limit of the operation (the paymaster's too) times its max fee, as the module
+   * charges it ({@link maxCostOf}). Required when the session has a gas budget.
+   */
   maxCost?: bigint | undefined
+  /** The off-chain grant the operation carries, if it is to create the session. */
+  grant?: { epoch: bigint; enableBefore: number } | undefined
+}
+
+/** The gas fields of a v0.7 user operation that make its maximum cost. */
+export type UserOperationGas = {
+  preVerificationGas?: bigint | undefined
+  verificationGasLimit?: bigint | undefined
+  callGasLimit?: bigint | undefined
+  paymasterVerificationGasLimit?: bigint | undefined
+  paymasterPostOpGasLimit?: bigint | undefined
+  maxFeePerGas?: bigint | undefined
+}
+
+/**
+ * The most an operation can cost, as `_chargeGasBudget` computes it and the EntryPoint
+ * reserves it: every gas limit it signed, the paymaster's included, times its max fee.
+ *
+ * @example
+ * import { maxCostOf } from 'session-keys'
+ * const wei = maxCostOf(userOperation)
+ */
+export function maxCostOf(userOperation: UserOperationGas): bigint {
+  const gas =
+    (userOperation.verificationGasLimit ?? 0n) +
+    (userOperation.callGasLimit ?? 0n) +
+    (userOperation.preVerificationGas ?? 0n) +
+    (userOperation.paymasterVerificationGasLimit ?? 0n) +
+    (userOperation.paymasterPostOpGasLimit ?? 0n)
+  return gas * (userOperation.maxFeePerGas ?? 0n)
 }
 
 /** Details for messages: token symbols and decimals by destination. */
@@ -59,7 +98,10 @@ export type TokenInfo = { symbol: string; decimals: number }
 /**
  * The pre-flight check: predicts, without sending anything, whether the session module
  * would accept the operation, and throws the error the chain would give (call index, rule
- * and values). `usage` is what the chain has counted so far; `now` is the chain's time.
+ * and values). `usage` is what the chain has counted so far; `now` is the time the
+ * operation will be validated at (the next block's, not the latest's). An operation that
+ * carries a grant is checked as the module would create the session from it (epoch and
+ * deadline here; the owner's signature needs the chain, see `preflight`).
  *
  * @example
  * import { checkSessionOperation, getSessionUsage } from 'session-keys'
@@ -71,15 +113,37 @@ export function checkSessionOperation(
   operation: OperationToCheck,
   context: { now?: number | undefined; tokens?: Readonly<Record<string, TokenInfo>> | undefined } = {},
 ): void {
-  if (!usage.exists) throw new SessionNotFoundError({ sessionId: session.id, account: session.account })
-  if (usage.revoked) throw new SessionRevokedError({ sessionId: session.id })
-  if (!usage.enabled) throw new SessionDisabledError({ sessionId: session.id })
+  // _enableFromGrant: a session never created is created from the grant, with fresh counters.
+  const { grant } = operation
+  let validUntil = session.validUntil
+  let state = usage
+  if (grant && !usage.exists && !usage.revoked) {
+    if (grant.epoch !== usage.epoch) {
+      throw new SessionGrantEpochInvalidError({
+        sessionId: session.id,
+        grantEpoch: grant.epoch,
+        currentEpoch: usage.epoch,
+      })
+    }
+    state = { ...usage, exists: true, enabled: session.enabled, gasSpent: 0n, targets: {} }
+    validUntil = Math.min(validUntil, grant.enableBefore)
+  }
+  if (!state.exists) throw new SessionNotFoundError({ sessionId: session.id, account: session.account })
+  if (state.revoked) throw new SessionRevokedError({ sessionId: session.id })
+  if (!state.enabled) throw new SessionDisabledError({ sessionId: session.id })
 
   checkPaymaster(session, operation.paymaster)
-  if (session.gasBudget !== undefined && operation.maxCost !== undefined) {
-    checkGasBudget(session.gasBudget, usage.gasSpent, operation.maxCost)
+  if (session.gasBudget !== 'unlimited') {
+    if (operation.maxCost === undefined) {
+      throw new InvalidParameterError({
+        field: 'maxCost',
+        reason: 'the session has a gas budget, and the operation cost is needed to check it',
+        fix: 'pass the user operation (or maxCostOf(userOperation))',
+      })
+    }
+    checkGasBudget(session.gasBudget, state.gasSpent, operation.maxCost)
   }
-  const counters = new Map<string, TargetUsage>(Object.entries(usage.targets).map(([k, v]) => [k, { ...v }]))
+  const counters = new Map<string, TargetUsage>(Object.entries(state.targets).map(([k, v]) => [k, { ...v }]))
   checkExecution(session, counters, toBytes(operation.callData), context.tokens ?? {})
 
   // The EntryPoint enforces the window after validation (validationData).
@@ -89,6 +153,9 @@ export function checkSessionOperation(
     }
     if (context.now > session.validUntil) {
       throw new SessionExpiredError({ sessionId: session.id, validUntil: session.validUntil })
+    }
+    if (grant && context.now > validUntil) {
+      throw new SessionGrantExpiredError({ sessionId: session.id, enableBefore: grant.enableBefore })
     }
   }
 }

@@ -1,13 +1,12 @@
-import { type Address, encodeAbiParameters, type Hex, keccak256, toHex } from 'viem'
+import { type Address, type Hex, toHex } from 'viem'
 import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
-import { parsePaymasters } from './encode.js'
+import { assertSession, getSessionId } from './encode.js'
 import { toPermission } from './permissions.js'
 import type { Permission, PermissionInput, Session, SessionValidity } from './types.js'
-import { nowSeconds, parseAddress, parseAmount, parseBytes32, parseTimestamp } from './validate.js'
+import { defaultGasBudget, nowSeconds, parseAddress, parseBytes32, parseTimestamp } from './validate.js'
 
-/** At most this many destinations per session (keeps the grant's gas bounded). */
-export const maxPermissionsPerSession = 16
+export { getSessionId, maxPermissionsPerSession } from './encode.js'
 
 /** Parameters of {@link defineSession}. */
 export type DefineSessionParameters = {
@@ -27,8 +26,13 @@ export type DefineSessionParameters = {
   module?: Address | undefined
   /** The only paymasters the session's operations may name; none by default. */
   paymasters?: readonly Address[] | undefined
-  /** The most wei the session's operations may cost in total (at their signed gas limits and max fee). */
-  gasBudget?: bigint | number | string | undefined
+  /**
+   * The most wei the session's operations may cost in total, at their signed gas limits and
+   * max fee ({@link defaultGasBudget} by default). `'unlimited'` is an explicit opt-in that
+   * the wallet shows as a warning: the session key could then spend the account's native
+   * balance on gas.
+   */
+  gasBudget?: bigint | number | string | 'unlimited' | undefined
   /** "Now" in seconds, to check the end is in the future; the machine clock by default. */
   now?: number | undefined
 }
@@ -57,20 +61,6 @@ export function defineSession(parameters: DefineSessionParameters): Session {
     throw new InvalidParameterError({ field: 'chainId', value: chainId, reason: 'not a positive integer' })
   }
   const sessionKey = parseAddress(parameters.sessionKey, 'sessionKey')
-  if (BigInt(sessionKey) === 0n) {
-    throw new InvalidParameterError({
-      field: 'sessionKey',
-      reason: 'the zero address',
-      fix: 'use generateSessionKey()',
-    })
-  }
-  if (sessionKey === account) {
-    throw new InvalidParameterError({
-      field: 'sessionKey',
-      reason: 'the account itself',
-      fix: 'use a fresh key from generateSessionKey()',
-    })
-  }
   const module = parseAddress(parameters.module ?? sessionKeyValidatorAddress, 'module')
   const salt = parameters.salt === undefined ? randomSalt() : parseBytes32(parameters.salt, 'salt')
 
@@ -125,63 +115,26 @@ export function defineSession(parameters: DefineSessionParameters): Session {
       fix: 'list at least one { whitelistDestination, whitelistMethods }',
     })
   }
-  if (inputs.length > maxPermissionsPerSession) {
-    throw new InvalidParameterError({
-      field: 'permissions',
-      reason: `more than ${maxPermissionsPerSession} destinations`,
-      fix: 'split them across sessions',
-    })
-  }
   const permissions: Permission[] = inputs.map((input, i) => toPermission(input, `permissions[${i}]`))
-  permissions.forEach((permission, i) => {
-    const field = `permissions[${i}]`
-    if (permission.target === account || permission.target === module || BigInt(permission.target) === 0n) {
-      throw new InvalidParameterError({
-        field: `${field}.target`,
-        value: permission.target,
-        reason: 'a session may never call the account itself, the session module or the zero address',
-        fix: 'remove this destination; the owner manages the account directly',
-      })
-    }
-    const first = permissions.findIndex((p) => p.target === permission.target)
-    if (first !== i) {
-      throw new InvalidParameterError({
-        field: `${field}.target`,
-        value: permission.target,
-        reason: `the same destination as permissions[${first}]`,
-        fix: 'merge the two into one permission',
-      })
-    }
-  })
-
-  const paymasters = parsePaymasters(parameters.paymasters ?? [], 'paymasters')
-  const gasBudget =
-    parameters.gasBudget === undefined ? undefined : parseAmount(parameters.gasBudget, 'gasBudget', 2n ** 128n - 1n)
-  return {
-    account,
-    chainId,
-    module,
-    sessionKey,
-    salt,
-    id: getSessionId(sessionKey, salt),
-    validAfter,
-    validUntil,
-    enabled: validity.enable ?? true,
-    permissions,
-    paymasters,
-    ...(gasBudget === undefined ? {} : { gasBudget }),
-  }
-}
-
-/**
- * The on-chain id of the session of `sessionKey` created with `salt`.
- *
- * @example
- * import { getSessionId } from 'session-keys'
- * const id = getSessionId(session.sessionKey, session.salt)
- */
-export function getSessionId(sessionKey: Address, salt: Hex): Hex {
-  return keccak256(encodeAbiParameters([{ type: 'address' }, { type: 'bytes32' }], [sessionKey, salt]))
+  const gasBudget = parameters.gasBudget === undefined ? defaultGasBudget : parameters.gasBudget
+  // The same checks as a session received from elsewhere: one validation path for all.
+  return assertSession(
+    {
+      account,
+      chainId,
+      module,
+      sessionKey,
+      salt,
+      id: getSessionId(sessionKey, salt),
+      validAfter,
+      validUntil,
+      enabled: validity.enable ?? true,
+      permissions,
+      paymasters: parameters.paymasters ?? [],
+      gasBudget,
+    },
+    '',
+  )
 }
 
 function randomSalt(): Hex {

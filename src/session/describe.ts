@@ -1,54 +1,125 @@
-import { type Address, type Client, formatEther, getAddress } from 'viem'
+import { type Address, type Client, erc20Abi, formatEther, getAddress } from 'viem'
+import { readContract } from 'viem/actions'
 import { readTokenMetadata, type TokenMetadata } from '../actions/readTokenMetadata.js'
 import { formatAmount } from '../errors/session.js'
-import { tokenFunctionSignatures } from '../policy/tokenCallLib.js'
+import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { assertSession } from './encode.js'
+import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
 import type { ArgRule, Permission, Session } from './types.js'
 
 /** The name of a token function ("transfer"), for a selector given without its signature. */
 const tokenFunctionName = (selector: string): string | undefined => tokenFunctionSignatures[selector]?.split('(')[0]
 
-/** What {@link describeSession} returns: one line per fact, and the whole as text. */
-export type SessionDescription = { title: string; lines: string[]; text: string }
+/** What {@link describeSession} returns: one line per fact, the warnings apart, and the whole as text. */
+export type SessionDescription = {
+  title: string
+  /** Every fact, warnings (prefixed with ⚠) first. */
+  lines: string[]
+  /** The risky parts only, for a wallet to highlight. */
+  warnings: string[]
+  text: string
+}
+
+/** Options of {@link describeSession}. */
+export type DescribeSessionOptions = {
+  /** A client on the session's chain: token names and units, existing allowances. */
+  client?: Client | undefined
+} & ModuleTrustOptions
 
 type TokenMeta = TokenMetadata
 
 /**
- * The session in plain language, for a wallet's approval screen: what may be called, the
- * limits in the token's units, the window in UTC. With a client, token names, symbols and
- * decimals are read from chain; without, amounts stay in base units.
+ * Wallet side: the session in plain language, for the owner's approval screen. The session
+ * comes from the dapp and is treated as hostile: every field that changes what the owner
+ * signs is shown (account, chain, module, key, every permission and limit, the window,
+ * paymasters, the gas budget), a module other than the known one is refused (or, with
+ * `allowUnknownModule`, shown first as a warning), and risks are listed as warnings: no
+ * amount limit on a token function, an unlimited gas budget, value without a total,
+ * delegatecall, and allowances the account already gave to a destination (the session's
+ * token limit does not bound those). With a client, token names, symbols and decimals are
+ * read from chain; without, amounts stay in base units.
  *
+ * @throws {UntrustedModuleError} when the session names another module, without opt-in.
  * @example
  * import { describeSession } from 'session-keys'
- * const { lines } = await describeSession(session, { client })
+ * const { lines, warnings } = await describeSession(session, { client })
  * // "May call transfer on Test USD (0xCf7E…0Fc9) — at most 1,000 TUSD in total"
  */
 export async function describeSession(
   input: Session,
-  options: { client?: Client | undefined } = {},
+  options: DescribeSessionOptions = {},
 ): Promise<SessionDescription> {
   const session = assertSession(input)
-  const meta = options.client
+  const knownModule = assertTrustedModule(session, options)
+  const { client } = options
+  if (client) await assertSessionChain(client, session)
+  const meta = client
     ? await readTokenMetadata(
-        options.client,
+        client,
         session.permissions.map((p) => p.target),
       )
     : {}
-  const lines = session.permissions.flatMap((p) => describePermission(p, meta[getAddress(p.target)] ?? {}))
-  lines.push(describeWindow(session.validAfter, session.validUntil))
-  if (!session.enabled) lines.push('Created disabled: unusable until the owner enables it')
-  lines.push(
+  const native = client?.chain?.nativeCurrency.symbol ?? 'ETH'
+  const warnings: string[] = []
+  if (!knownModule) {
+    warnings.push(
+      `⚠ Uses the module ${session.module}, not the session-keys validator: it decides alone what the key may do`,
+    )
+  }
+  const facts = session.permissions.flatMap((p) => describePermission(p, meta[getAddress(p.target)] ?? {}, warnings))
+  facts.push(describeWindow(session.validAfter, session.validUntil))
+  if (!session.enabled) facts.push('Created disabled: unusable until the owner enables it')
+  facts.push(
     session.paymasters.length === 0
       ? 'Pays its own gas (no paymaster)'
-      : `May use ${session.paymasters.length === 1 ? 'the paymaster' : 'the paymasters'} ${session.paymasters.map(short).join(', ')}`,
+      : `May use ${session.paymasters.length === 1 ? 'the paymaster' : 'the paymasters'} ${session.paymasters.map(short).join(', ')} (their gas counts against the gas budget)`,
   )
-  if (session.gasBudget !== undefined) lines.push(`Gas: at most ${formatEther(session.gasBudget)} ETH in total`)
-  const title = `Session key ${short(session.sessionKey)} for account ${short(session.account)}`
-  return { title, lines, text: [title, ...lines.map((l) => `• ${l}`)].join('\n') }
+  if (session.gasBudget === 'unlimited') {
+    warnings.push(`⚠ No gas budget: the key may spend the account's ${native} on gas without limit`)
+  } else {
+    facts.push(`Gas: at most ${formatEther(session.gasBudget)} ${native} in total`)
+  }
+  if (client) warnings.push(...(await describeAllowances(client, session, meta)))
+  facts.push(`Session key ${session.sessionKey}, module ${session.module}${knownModule ? ' (session-keys)' : ''}`)
+  const title = `Session key ${short(session.sessionKey)} for account ${session.account} on chain ${session.chainId}`
+  const lines = [...warnings, ...facts]
+  return { title, lines, warnings, text: [title, ...lines.map((l) => `• ${l}`)].join('\n') }
 }
 
-function describePermission(p: Permission, meta: TokenMeta): string[] {
-  const label = meta.name ? `${meta.name} (${short(p.target)})` : short(p.target)
+/**
+ * Allowances the account already gave to a destination of the session, on a token the
+ * session limits: that destination can move them whatever the session's token limit says.
+ */
+async function describeAllowances(
+  client: Client,
+  session: Session,
+  meta: Record<string, TokenMeta>,
+): Promise<string[]> {
+  const tokens = session.permissions.filter((p) => p.tokenLimit !== undefined).map((p) => p.target)
+  const spenders = session.permissions.map((p) => p.target)
+  const pairs = tokens.flatMap((token) => spenders.filter((s) => s !== token).map((spender) => ({ token, spender })))
+  const found = await Promise.all(
+    pairs.map(async ({ token, spender }) => {
+      const allowance = await readContract(client, {
+        address: token,
+        abi: erc20Abi,
+        functionName: 'allowance',
+        args: [session.account, spender],
+      }).catch(() => 0n)
+      if (allowance === 0n) return undefined
+      const m = meta[getAddress(token)] ?? {}
+      const amount =
+        m.decimals !== undefined
+          ? `${formatAmount(allowance, m.decimals)} ${clean(m.symbol ?? '')}`.trim()
+          : `${allowance} (base units)`
+      return `⚠ ${short(spender)} can already move ${amount} of ${short(token)} from the account (an earlier approval): the session's limit on ${short(token)} does not bound that`
+    }),
+  )
+  return found.filter((line): line is string => line !== undefined)
+}
+
+function describePermission(p: Permission, meta: TokenMeta, warnings: string[]): string[] {
+  const label = meta.name ? `${clean(meta.name)} (${short(p.target)})` : short(p.target)
   const methods = p.selectors.map((s) => p.methods?.[p.selectors.indexOf(s)] ?? tokenFunctionName(s) ?? s)
   const what = methods.length > 0 ? methods.join(', ') : 'no function'
   const first = [
@@ -57,8 +128,15 @@ function describePermission(p: Permission, meta: TokenMeta): string[] {
       : `May call ${what} on ${label}`,
   ]
   const amount = (n: bigint) =>
-    meta.decimals !== undefined ? `${formatAmount(n, meta.decimals)} ${meta.symbol ?? ''}`.trim() : `${n} (base units)`
+    meta.decimals !== undefined
+      ? `${formatAmount(n, meta.decimals)} ${clean(meta.symbol ?? '')}`.trim()
+      : `${n} (base units)`
   if (p.tokenLimit !== undefined) first.push(`at most ${amount(p.tokenLimit)} in total`)
+  else if (p.selectors.some(isTokenSelector)) {
+    warnings.push(
+      `⚠ No limit on the amount of ${label} that ${methods.filter((_, i) => isTokenSelector(p.selectors[i])).join(', ')} may move`,
+    )
+  }
   if (p.maxUses !== undefined) first.push(`at most ${p.maxUses} call${p.maxUses === 1n ? '' : 's'}`)
   const lines = [first.join(' — ')]
   if (p.allowEmptyCalldata && methods.length > 0) lines.push(`  May also send plain ETH transfers to ${label}`)
@@ -67,10 +145,11 @@ function describePermission(p: Permission, meta: TokenMeta): string[] {
     const total =
       p.valueLimit.total === undefined ? 'no total limit' : `${formatEther(p.valueLimit.total)} ETH in total`
     lines.push(`  May send ETH with these calls: up to ${per} per call, ${total}`)
+    if (p.valueLimit.total === undefined) warnings.push(`⚠ No total limit on the ETH the key may send to ${label}`)
   }
   for (const rule of p.rules ?? []) lines.push(`  Only if ${describeRule(rule, meta)}`)
   if (p.allowTryMode) lines.push('  Calls may run in try-mode (a failing call does not stop the others)')
-  if (p.allowDelegatecall) lines.push(`  ⚠ May delegatecall ${label}: its code runs as the account itself`)
+  if (p.allowDelegatecall) warnings.push(`⚠ May delegatecall ${label}: its code runs as the account itself`)
   return lines
 }
 
@@ -110,6 +189,12 @@ export function describeWindow(validAfter: number, validUntil: number): string {
   return day(start) === day(end)
     ? `Valid from ${time(start)} to ${time(end)} UTC on ${day(end)}`
     : `Valid from ${time(start)} UTC on ${day(start)} to ${time(end)} UTC on ${day(end)}`
+}
+
+/** Text read from a token contract, made safe to show: no control characters, bounded. */
+function clean(text: string): string {
+  const printable = text.replace(/[\p{Cc}\p{Cf}]/gu, '').trim()
+  return printable.length > 32 ? `${printable.slice(0, 31)}…` : printable
 }
 
 function short(address: Address): string {

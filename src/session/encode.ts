@@ -1,10 +1,9 @@
-import { type Address, type Hex, maxUint256 } from 'viem'
+import { type Address, encodeAbiParameters, type Hex, keccak256, maxUint256 } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
-import { getSessionId } from './defineSession.js'
 import { toPermission } from './permissions.js'
 import { ruleConditions } from './rules.js'
 import type { Session } from './types.js'
-import { parseAddress, parseAmount, parseBytes32, parseTimestamp } from './validate.js'
+import { parseAddress, parseBytes32, parseGasBudget, parseTimestamp } from './validate.js'
 
 /** The `SessionConfig` struct the module's `createSession` takes. */
 export type SessionConfigStruct = {
@@ -49,7 +48,7 @@ export function toSessionConfig(session: Session): SessionConfigStruct {
     validUntil: checked.validUntil,
     enabled: checked.enabled,
     paymasters: checked.paymasters,
-    gasBudget: checked.gasBudget ?? maxUint256,
+    gasBudget: checked.gasBudget === 'unlimited' ? maxUint256 : checked.gasBudget,
     permissions: checked.permissions.map((p) => ({
       target: p.target,
       selectors: p.selectors,
@@ -72,10 +71,17 @@ export function toSessionConfig(session: Session): SessionConfigStruct {
   }
 }
 
+/** At most this many destinations per session (keeps the grant's gas bounded). */
+export const maxPermissionsPerSession = 16
+/** At most this many paymasters per session. */
+export const maxPaymastersPerSession = 8
+
 /**
- * Checks that a value is a well-formed {@link Session} whose id matches its key and salt.
- * Every SDK function that takes a session calls it, so an edited or truncated session is
- * refused before anything is sent.
+ * Checks that a value is a well-formed {@link Session} whose id matches its key and salt,
+ * with every cross-check of {@link defineSession}: one validation path for sessions defined,
+ * built by hand, deserialised or received from a dapp. Every SDK function that takes a
+ * session calls it, so an edited, truncated or hostile session is refused before anything
+ * is sent or signed. (Wallet-side functions also check the module: see `assertTrustedModule`.)
  *
  * @throws {InvalidParameterError} naming the bad field.
  * @example
@@ -92,37 +98,91 @@ export function assertSession(session: unknown, field = 'session'): Session {
     })
   }
   const s = session as Record<string, unknown>
-  const account = parseAddress(s.account, `${field}.account`)
-  const module = parseAddress(s.module, `${field}.module`)
-  const sessionKey = parseAddress(s.sessionKey, `${field}.sessionKey`)
-  const salt = parseBytes32(s.salt, `${field}.salt`)
-  const id = parseBytes32(s.id, `${field}.id`)
-  if (typeof s.chainId !== 'number' || !Number.isSafeInteger(s.chainId) || s.chainId <= 0) {
-    throw new InvalidParameterError({ field: `${field}.chainId`, value: s.chainId, reason: 'not a positive integer' })
+  const at = field === '' ? '' : `${field}.`
+  const account = parseAddress(s.account, `${at}account`)
+  const module = parseAddress(s.module, `${at}module`)
+  const sessionKey = parseAddress(s.sessionKey, `${at}sessionKey`)
+  if (BigInt(sessionKey) === 0n) {
+    throw new InvalidParameterError({
+      field: `${at}sessionKey`,
+      reason: 'the zero address',
+      fix: 'use generateSessionKey()',
+    })
   }
-  const validAfter = parseTimestamp(s.validAfter, `${field}.validAfter`)
-  const validUntil = parseTimestamp(s.validUntil, `${field}.validUntil`)
+  if (sessionKey === account) {
+    throw new InvalidParameterError({
+      field: `${at}sessionKey`,
+      reason: 'the account itself',
+      fix: 'use a fresh key from generateSessionKey()',
+    })
+  }
+  if (BigInt(module) === 0n || module === account) {
+    throw new InvalidParameterError({ field: `${at}module`, value: module, reason: 'not a module address' })
+  }
+  const salt = parseBytes32(s.salt, `${at}salt`)
+  const id = parseBytes32(s.id, `${at}id`)
+  if (typeof s.chainId !== 'number' || !Number.isSafeInteger(s.chainId) || s.chainId <= 0) {
+    throw new InvalidParameterError({ field: `${at}chainId`, value: s.chainId, reason: 'not a positive integer' })
+  }
+  const validAfter = parseTimestamp(s.validAfter, `${at}validAfter`)
+  const validUntil = parseTimestamp(s.validUntil, `${at}validUntil`)
   if (validUntil <= validAfter) {
-    throw new InvalidParameterError({ field: `${field}.validUntil`, value: validUntil, reason: 'not after validAfter' })
+    throw new InvalidParameterError({
+      field: `${at}validUntil`,
+      value: validUntil,
+      reason: `the end (${validUntil}) is not after the start (${validAfter})`,
+      fix: 'give an end later than the start',
+    })
   }
   if (typeof s.enabled !== 'boolean') {
-    throw new InvalidParameterError({ field: `${field}.enabled`, value: s.enabled, reason: 'not a boolean' })
+    throw new InvalidParameterError({ field: `${at}enabled`, value: s.enabled, reason: 'not a boolean' })
   }
   if (id !== getSessionId(sessionKey, salt)) {
     throw new InvalidParameterError({
-      field: `${field}.id`,
+      field: `${at}id`,
       value: id,
       reason: 'does not match keccak256(abi.encode(sessionKey, salt)): the session was altered',
       fix: 'use the session exactly as defineSession returned it',
     })
   }
   if (!Array.isArray(s.permissions) || s.permissions.length === 0) {
-    throw new InvalidParameterError({ field: `${field}.permissions`, value: s.permissions, reason: 'no permission' })
+    throw new InvalidParameterError({
+      field: `${at}permissions`,
+      value: s.permissions,
+      reason: 'no permission given',
+      fix: 'list at least one { whitelistDestination, whitelistMethods }',
+    })
   }
-  const permissions = s.permissions.map((p, i) => toPermission(p, `${field}.permissions[${i}]`))
-  const paymasters = parsePaymasters(s.paymasters ?? [], `${field}.paymasters`)
-  const gasBudget =
-    s.gasBudget === undefined ? undefined : parseAmount(s.gasBudget, `${field}.gasBudget`, 2n ** 128n - 1n)
+  if (s.permissions.length > maxPermissionsPerSession) {
+    throw new InvalidParameterError({
+      field: `${at}permissions`,
+      reason: `more than ${maxPermissionsPerSession} destinations`,
+      fix: 'split them across sessions',
+    })
+  }
+  const permissions = s.permissions.map((p, i) => toPermission(p, `${at}permissions[${i}]`))
+  permissions.forEach((permission, i) => {
+    const targetField = `${at}permissions[${i}].target`
+    if (permission.target === account || permission.target === module || BigInt(permission.target) === 0n) {
+      throw new InvalidParameterError({
+        field: targetField,
+        value: permission.target,
+        reason: 'a session may never call the account itself, the session module or the zero address',
+        fix: 'remove this destination; the owner manages the account directly',
+      })
+    }
+    const first = permissions.findIndex((p) => p.target === permission.target)
+    if (first !== i) {
+      throw new InvalidParameterError({
+        field: targetField,
+        value: permission.target,
+        reason: `the same destination as permissions[${first}]`,
+        fix: 'merge the two into one permission',
+      })
+    }
+  })
+  const paymasters = parsePaymasters(s.paymasters ?? [], `${at}paymasters`)
+  const gasBudget = parseGasBudget(s.gasBudget, `${at}gasBudget`)
   return {
     account,
     chainId: s.chainId,
@@ -135,13 +195,27 @@ export function assertSession(session: unknown, field = 'session'): Session {
     enabled: s.enabled,
     permissions,
     paymasters,
-    ...(gasBudget === undefined ? {} : { gasBudget }),
+    gasBudget,
   }
+}
+
+/**
+ * The on-chain id of the session of `sessionKey` created with `salt`.
+ *
+ * @example
+ * import { getSessionId } from 'session-keys'
+ * const id = getSessionId(session.sessionKey, session.salt)
+ */
+export function getSessionId(sessionKey: Address, salt: Hex): Hex {
+  return keccak256(encodeAbiParameters([{ type: 'address' }, { type: 'bytes32' }], [sessionKey, salt]))
 }
 
 /** A list of distinct, non-zero paymaster addresses, or a typed error naming `field`. */
 export function parsePaymasters(value: unknown, field: string): Address[] {
   if (!Array.isArray(value)) throw new InvalidParameterError({ field, value, reason: 'not an array of addresses' })
+  if (value.length > maxPaymastersPerSession) {
+    throw new InvalidParameterError({ field, reason: `more than ${maxPaymastersPerSession} paymasters` })
+  }
   const paymasters = value.map((v, i) => parseAddress(v, `${field}[${i}]`))
   paymasters.forEach((p, i) => {
     if (BigInt(p) === 0n) throw new InvalidParameterError({ field: `${field}[${i}]`, reason: 'the zero address' })

@@ -2,8 +2,8 @@ import { type Address, type Hex, numberToHex } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { type DefineSessionParameters, defineSession } from './defineSession.js'
 import { assertSession } from './encode.js'
-import type { PermissionInput, Session } from './types.js'
-import { parseAddress } from './validate.js'
+import type { ArgRule, PermissionInput, Session } from './types.js'
+import { maxGasBudget, maxTokenLimit, parseAddress, parseAmount, parseTimestamp } from './validate.js'
 
 /** A policy of an ERC-7715 permission (the types viem's `grantPermissions` uses). */
 export type Erc7715Policy =
@@ -29,14 +29,32 @@ export type Erc7715Request = {
   permissions: readonly Erc7715Permission[]
 }
 
+/** Custom types this SDK writes and reads, for what ERC-7715 has no type for. */
+const custom = {
+  /** Session-wide terms: start, enabled, paymasters, gas budget (a permission). */
+  session: 'session-keys/session',
+  /** Argument rules of a permission (a policy). */
+  rules: 'session-keys/argument-rules',
+  /** Native value per call and in total of a permission (a policy). */
+  value: 'session-keys/value-limit',
+  /** ERC-7579 call types a permission allows (a policy). */
+  callTypes: 'session-keys/call-types',
+} as const
+
+type Raw = Record<string, unknown>
+
 /**
- * Converts an ERC-7715 `wallet_grantPermissions` request into a session, for the permission
- * types that map: contract calls, ERC-20 allowances, a native allowance (with exactly one
- * contract destination), a total call count (rate limit over the whole session) and the
- * expiry. A required permission or policy that cannot be expressed is refused; an optional
- * one is left out and listed in `ignored`.
+ * Converts an ERC-7715 `wallet_grantPermissions` request into a session. The SDK never
+ * grants more than was asked: every policy (a restriction) is either enforced exactly or
+ * refused; a permission type that cannot be expressed is refused when required, and left
+ * out (listed in `ignored`) when optional, since leaving a permission out only narrows the
+ * session. Maps: contract calls, ERC-20 transfers, token allowances (on an ERC-20 transfer
+ * or on a contract call of token functions), a native allowance (with exactly one contract
+ * destination), a call count over the whole session (`rate-limit` whose interval covers the
+ * session), the expiry, and this SDK's own custom types (argument rules, value limits, call
+ * types, paymasters, gas budget, start, enabled), so that a round trip loses nothing.
  *
- * @throws {InvalidParameterError} naming the field that cannot be mapped.
+ * @throws {InvalidParameterError} naming the field that is malformed or cannot be enforced.
  * @example
  * import { fromErc7715Request } from 'session-keys'
  * const { session } = fromErc7715Request(request, { account, now })
@@ -48,89 +66,178 @@ export function fromErc7715Request(
     'module' | 'salt'
   > = {},
 ): { session: Session; ignored: string[] } {
-  if (typeof request !== 'object' || request === null) {
-    throw new InvalidParameterError({ field: 'request', value: request, reason: 'not an ERC-7715 request object' })
-  }
-  const account = parseAddress(request.address ?? options.account, 'request.address')
-  const chainId = Number(request.chainId)
-  const signer = request.signer
-  if (!signer || (signer.type !== 'account' && signer.type !== 'key')) {
+  const r = object(request, 'request')
+  const account = parseAddress(r.address ?? options?.account, 'request.address')
+  const chainId = parseChainId(r.chainId)
+  const expiry = parseTimestamp(r.expiry, 'request.expiry')
+  const signer = object(r.signer, 'request.signer')
+  if (signer.type !== 'account' && signer.type !== 'key') {
     throw new InvalidParameterError({
       field: 'request.signer.type',
-      value: (signer as { type?: unknown } | undefined)?.type,
+      value: signer.type,
       reason: 'only an account or key signer maps to a session key',
     })
   }
-  const sessionKey = parseAddress(signer.data?.id, 'request.signer.data.id')
+  const sessionKey = parseAddress(object(signer.data, 'request.signer.data').id, 'request.signer.data.id')
+  const now = options?.now ?? Math.floor(Date.now() / 1000)
+  const list = r.permissions
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new InvalidParameterError({ field: 'request.permissions', value: list, reason: 'not a non-empty array' })
+  }
   const ignored: string[] = []
   const permissions: PermissionInput[] = []
   let nativeAllowance: bigint | undefined
-  const now = options.now ?? Math.floor(Date.now() / 1000)
+  let terms: Raw = {}
 
-  const unsupported = (field: string, what: string, required: boolean | undefined) => {
-    if (required) {
-      throw new InvalidParameterError({ field, reason: `${what} cannot be expressed as a session permission` })
-    }
-    ignored.push(`${field}: ${what}`)
-  }
+  // Session-wide terms first: the start bounds what a rate limit's interval must cover.
+  list.forEach((entry, i) => {
+    const p = object(entry, `request.permissions[${i}]`)
+    if (customName(p.type) === custom.session) terms = object(p.data, `request.permissions[${i}].data`)
+  })
+  const validAfter = terms.validAfter === undefined ? 0 : parseTimestamp(terms.validAfter, 'session.validAfter')
+  const span = expiry - Math.max(now, validAfter)
 
-  request.permissions.forEach((permission, i) => {
+  list.forEach((entry, i) => {
     const field = `request.permissions[${i}]`
-    let tokenLimit: bigint | undefined
-    let maxUses: number | undefined
-    for (const [j, policy] of (permission.policies ?? []).entries()) {
-      const pfield = `${field}.policies[${j}]`
-      if (policy.type === 'token-allowance') tokenLimit = BigInt(policy.data.allowance)
-      else if (policy.type === 'rate-limit' && policy.data.interval >= request.expiry - now) maxUses = policy.data.count
-      else unsupported(pfield, `policy ${JSON.stringify(policy.type)}`, permission.required)
+    const p = object(entry, field)
+    if (p.required !== undefined && typeof p.required !== 'boolean') {
+      throw new InvalidParameterError({ field: `${field}.required`, value: p.required, reason: 'not a boolean' })
     }
-    if (permission.type === 'contract-call') {
+    if (customName(p.type) === custom.session) return
+    const policies = p.policies ?? []
+    if (!Array.isArray(policies)) {
+      throw new InvalidParameterError({ field: `${field}.policies`, value: policies, reason: 'not an array' })
+    }
+    const restrictions: Raw = {}
+    policies.forEach((entry, j) => {
+      const pfield = `${field}.policies[${j}]`
+      const policy = object(entry, pfield)
+      const isRules = customName(policy.type) === custom.rules
+      const data = isRules ? {} : object(policy.data, `${pfield}.data`)
+      if (policy.type === 'token-allowance') {
+        restrictions.tokenAmount = parseAmount(
+          toBigInt(data.allowance, `${pfield}.data.allowance`),
+          `${pfield}.data.allowance`,
+          maxTokenLimit,
+        )
+      } else if (policy.type === 'rate-limit') {
+        const count = parseAmount(data.count, `${pfield}.data.count`, 2n ** 64n - 1n)
+        const interval = data.interval
+        if (typeof interval !== 'number' || !Number.isSafeInteger(interval) || interval < span) {
+          throw new InvalidParameterError({
+            field: `${pfield}.data.interval`,
+            value: interval,
+            reason: `a rate limit is enforced only as a count over the whole session (${span} s from now); a shorter interval cannot be`,
+            fix: 'ask for a count over the whole session, or split the work across sessions',
+          })
+        }
+        restrictions.maxUses = count
+      } else if (isRules) {
+        if (!Array.isArray(policy.data)) {
+          throw new InvalidParameterError({
+            field: `${pfield}.data`,
+            value: policy.data,
+            reason: 'not an array of rules',
+          })
+        }
+        restrictions.rules = policy.data as ArgRule[]
+      } else if (customName(policy.type) === custom.value) {
+        restrictions.valueLimit = {
+          ...(data.perCall === undefined ? {} : { perCall: toBigInt(data.perCall, `${pfield}.data.perCall`) }),
+          ...(data.total === undefined ? {} : { total: toBigInt(data.total, `${pfield}.data.total`) }),
+        }
+      } else if (customName(policy.type) === custom.callTypes) {
+        for (const flag of ['allowDelegatecall', 'allowTryMode', 'allowEmptyCalldata'] as const) {
+          if (data[flag] !== undefined) restrictions[flag] = data[flag]
+        }
+      } else {
+        // A policy restricts: leaving one out would grant more than was asked.
+        throw new InvalidParameterError({
+          field: pfield,
+          value: policy.type,
+          reason: `policy ${JSON.stringify(policy.type)} cannot be enforced by a session`,
+          fix: 'ask without it, or with a policy the session enforces (token-allowance, rate-limit over the session)',
+        })
+      }
+    })
+    const data = p.type === 'native-token-transfer' ? {} : object(p.data, `${field}.data`)
+    if (p.type === 'contract-call') {
+      const calls = data.calls
+      if (!Array.isArray(calls)) {
+        throw new InvalidParameterError({
+          field: `${field}.data.calls`,
+          value: calls,
+          reason: 'not an array of methods',
+        })
+      }
+      permissions.push({ whitelistDestination: data.address as Address, whitelistMethods: calls, ...restrictions })
+    } else if (p.type === 'erc20-token-transfer') {
       permissions.push({
-        whitelistDestination: permission.data.address,
-        whitelistMethods: permission.data.calls,
-        ...(maxUses === undefined ? {} : { maxUses }),
-      })
-    } else if (permission.type === 'erc20-token-transfer') {
-      permissions.push({
-        whitelistDestination: permission.data.address,
+        whitelistDestination: data.address as Address,
         whitelistMethods: ['transfer(address,uint256)'],
-        ...(tokenLimit === undefined ? {} : { tokenAmount: tokenLimit }),
-        ...(maxUses === undefined ? {} : { maxUses }),
+        ...restrictions,
       })
-    } else if (permission.type === 'native-token-transfer') {
-      nativeAllowance = tokenLimit
-      if (nativeAllowance === undefined) unsupported(field, 'a native transfer without an allowance', true)
+    } else if (p.type === 'native-token-transfer') {
+      const { tokenAmount, ...others } = restrictions
+      if (tokenAmount === undefined || Object.keys(others).length > 0) {
+        throw new InvalidParameterError({
+          field,
+          reason: 'a native transfer maps only with exactly one token-allowance policy',
+          fix: 'add { type: "token-allowance", data: { allowance } }',
+        })
+      }
+      nativeAllowance = tokenAmount as bigint
+    } else if (p.required === false) {
+      ignored.push(`${field}: permission ${JSON.stringify(p.type)} left out`)
     } else {
-      unsupported(field, `permission ${JSON.stringify(permission.type)}`, permission.required)
+      throw new InvalidParameterError({
+        field: `${field}.type`,
+        value: p.type,
+        reason: `permission ${JSON.stringify(p.type)} cannot be expressed as a session permission`,
+      })
     }
   })
   if (nativeAllowance !== undefined) {
-    const contracts = permissions.length
-    if (contracts !== 1) {
+    if (permissions.length !== 1) {
       throw new InvalidParameterError({
         field: 'request.permissions',
-        reason: `a native allowance applies per destination, and the request has ${contracts} destinations`,
+        reason: `a native allowance applies per destination, and the request has ${permissions.length} destinations`,
         fix: 'request the native allowance together with exactly one contract-call permission',
       })
     }
-    permissions[0] = { ...permissions[0], valueLimit: { total: nativeAllowance } } as PermissionInput
+    const only = permissions[0] as Raw
+    if (only.valueLimit !== undefined) {
+      throw new InvalidParameterError({ field: 'request.permissions', reason: 'two value limits on one destination' })
+    }
+    permissions[0] = { ...only, valueLimit: { total: nativeAllowance } } as PermissionInput
   }
   const session = defineSession({
     account,
     chainId,
     sessionKey,
     permissions,
-    validity: { endTimestamp: request.expiry },
+    validity: {
+      ...(validAfter === 0 ? {} : { startTimestamp: validAfter }),
+      endTimestamp: expiry,
+      ...(terms.enabled === undefined ? {} : { enable: terms.enabled as boolean }),
+    },
     now,
-    module: options.module,
-    salt: options.salt,
+    module: options?.module,
+    salt: options?.salt,
+    paymasters: terms.paymasters as Address[] | undefined,
+    gasBudget:
+      terms.gasBudget === undefined || terms.gasBudget === 'unlimited'
+        ? (terms.gasBudget as 'unlimited' | undefined)
+        : parseAmount(toBigInt(terms.gasBudget, 'session.gasBudget'), 'session.gasBudget', maxGasBudget),
   })
   return { session, ignored }
 }
 
 /**
- * Converts a session into an ERC-7715 request, for wallets that speak it. Argument rules,
- * paymasters and the gas budget have no ERC-7715 form and are carried as custom policies.
+ * Converts a session into an ERC-7715 request, for wallets that speak it. Everything is
+ * carried: what ERC-7715 has no type for (argument rules, value limits, call types, the
+ * start, paymasters, the gas budget) goes in this SDK's custom types, which
+ * {@link fromErc7715Request} reads back, so a round trip never widens a session.
  *
  * @example
  * import { toErc7715Request } from 'session-keys'
@@ -138,36 +245,58 @@ export function fromErc7715Request(
  */
 export function toErc7715Request(input: Session): Erc7715Request {
   const session = assertSession(input)
-  const window = session.validUntil - Math.max(session.validAfter, 0)
+  // A count over the whole session: an interval as long as the session itself.
+  const interval = session.validUntil - session.validAfter
   const permissions: Erc7715Permission[] = []
   for (const p of session.permissions) {
     const policies: Erc7715Policy[] = []
-    if (p.maxUses !== undefined)
-      policies.push({ type: 'rate-limit', data: { count: Number(p.maxUses), interval: window } })
-    if (p.rules?.length) {
-      policies.push({ type: { custom: 'session-keys/argument-rules' }, data: p.rules })
+    if (p.tokenLimit !== undefined) {
+      policies.push({ type: 'token-allowance', data: { allowance: numberToHex(p.tokenLimit) } })
+    }
+    if (p.maxUses !== undefined) policies.push({ type: 'rate-limit', data: { count: Number(p.maxUses), interval } })
+    if (p.rules?.length) policies.push({ type: { custom: custom.rules }, data: p.rules })
+    if (p.valueLimit) {
+      policies.push({
+        type: { custom: custom.value },
+        data: {
+          ...(p.valueLimit.perCall === undefined ? {} : { perCall: numberToHex(p.valueLimit.perCall) }),
+          ...(p.valueLimit.total === undefined ? {} : { total: numberToHex(p.valueLimit.total) }),
+        },
+      })
+    }
+    if (p.allowDelegatecall || p.allowTryMode || p.allowEmptyCalldata) {
+      policies.push({
+        type: { custom: custom.callTypes },
+        data: {
+          ...(p.allowDelegatecall ? { allowDelegatecall: true } : {}),
+          ...(p.allowTryMode ? { allowTryMode: true } : {}),
+          ...(p.allowEmptyCalldata ? { allowEmptyCalldata: true } : {}),
+        },
+      })
     }
     const onlyTransfer = p.selectors.length === 1 && p.selectors[0] === '0xa9059cbb'
-    if (onlyTransfer && p.tokenLimit !== undefined) {
-      policies.push({ type: 'token-allowance', data: { allowance: p.tokenLimit } })
-      permissions.push({ type: 'erc20-token-transfer', data: { address: p.target }, policies, required: true })
-    } else {
-      permissions.push({
-        type: 'contract-call',
-        data: { address: p.target, calls: p.methods ? [...p.methods] : [...p.selectors] },
-        policies,
-        required: true,
-      })
-    }
-    if (p.valueLimit?.total !== undefined) {
-      permissions.push({
-        type: 'native-token-transfer',
-        data: { ticker: 'ETH' },
-        policies: [{ type: 'token-allowance', data: { allowance: p.valueLimit.total } }],
-        required: true,
-      })
-    }
+    permissions.push(
+      onlyTransfer
+        ? { type: 'erc20-token-transfer', data: { address: p.target }, policies, required: true }
+        : {
+            type: 'contract-call',
+            data: { address: p.target, calls: p.methods ? [...p.methods] : [...p.selectors] },
+            policies,
+            required: true,
+          },
+    )
   }
+  permissions.push({
+    type: { custom: custom.session },
+    data: {
+      validAfter: session.validAfter,
+      enabled: session.enabled,
+      paymasters: [...session.paymasters],
+      gasBudget: session.gasBudget === 'unlimited' ? 'unlimited' : numberToHex(session.gasBudget),
+    },
+    policies: [],
+    required: true,
+  })
   return {
     chainId: numberToHex(session.chainId),
     address: session.account,
@@ -175,4 +304,43 @@ export function toErc7715Request(input: Session): Erc7715Request {
     signer: { type: 'account', data: { id: session.sessionKey } },
     permissions,
   }
+}
+
+function object(value: unknown, field: string): Raw {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidParameterError({ field, value, reason: 'not an object' })
+  }
+  return value as Raw
+}
+
+function customName(type: unknown): string | undefined {
+  return typeof type === 'object' && type !== null && typeof (type as Raw).custom === 'string'
+    ? ((type as Raw).custom as string)
+    : undefined
+}
+
+function parseChainId(value: unknown): number {
+  const id =
+    typeof value === 'string' && /^0x[0-9a-fA-F]+$/.test(value)
+      ? Number(BigInt(value))
+      : typeof value === 'number'
+        ? value
+        : Number.NaN
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new InvalidParameterError({ field: 'request.chainId', value, reason: 'not a chain id (hex)' })
+  }
+  return id
+}
+
+/** A bigint from a bigint, a safe integer, a hex string or a decimal string. */
+function toBigInt(value: unknown, field: string): bigint {
+  if (typeof value === 'bigint') return value
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value)
+  if (typeof value === 'string' && /^(0x[0-9a-fA-F]+|\d+)$/.test(value)) return BigInt(value)
+  throw new InvalidParameterError({
+    field,
+    value,
+    reason: 'not an amount',
+    fix: 'give a hex or decimal string, or a bigint',
+  })
 }

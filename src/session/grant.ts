@@ -7,20 +7,26 @@ import {
   type LocalAccount,
   type TypedDataDomain,
 } from 'viem'
-import { readContract } from 'viem/actions'
+import { getBlock, getCode, readContract } from 'viem/actions'
 import { signTypedData as signTypedData7739 } from 'viem/experimental/erc7739'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
+import { SessionGrantEpochInvalidError, SessionGrantExpiredError, SessionGrantInvalidError } from '../errors/session.js'
 import { sessionKeyValidatorAbi } from '../generated/abis.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { assertSession, type SessionConfigStruct, toSessionConfig } from './encode.js'
+import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
 import type { Session } from './types.js'
 
 /**
  * An off-chain grant: the owner's signature over the session (EIP-712, verified by the
- * account through ERC-1271), valid for the account's revocation `epoch` at signing time.
+ * account through ERC-1271), valid for the account's revocation `epoch` at signing time and
+ * usable to create the session only by an operation validated at or before `enableBefore`.
  */
-export type SessionGrant = { epoch: number; signature: Hex }
+export type SessionGrant = { epoch: bigint; enableBefore: number; signature: Hex }
+
+/** How long a grant can create its session when no deadline is given: one hour. */
+export const defaultGrantLifetime = 3600
 
 /**
  * The EIP-712 types of a grant (contracts/session/lib/GrantHashLib.sol hashes the same).
@@ -29,7 +35,8 @@ export type SessionGrant = { epoch: number; signature: Hex }
 export const sessionGrantTypes = {
   SessionGrant: [
     { name: 'account', type: 'address' },
-    { name: 'epoch', type: 'uint32' },
+    { name: 'epoch', type: 'uint128' },
+    { name: 'enableBefore', type: 'uint48' },
     { name: 'terms', type: 'SessionTerms' },
   ],
   SessionTerms: [
@@ -61,20 +68,29 @@ export const sessionGrantTypes = {
   ],
 } as const
 
+/** Parameters of {@link getSessionGrantTypedData}. */
+export type GetSessionGrantTypedDataParameters = {
+  session: Session
+  /** The account's revocation epoch (`getEpoch` on the module). */
+  epoch: bigint
+  /** The deadline (seconds) for creating the session from the grant. */
+  enableBefore: number
+} & ModuleTrustOptions
+
 /**
  * The typed data a wallet shows the owner to grant a session off-chain: every permission,
- * limit and the window, bound to the chain, the module, the account and its epoch.
+ * limit and the window, bound to the chain, the module, the account, its epoch and the
+ * grant's deadline. Wallet side: the module must be the known one.
  *
  * @example
  * import { getSessionGrantTypedData } from 'session-keys'
- * const typedData = getSessionGrantTypedData({ session, epoch: 0 })
+ * const typedData = getSessionGrantTypedData({ session, epoch, enableBefore })
  */
-export function getSessionGrantTypedData(parameters: { session: Session; epoch: number }) {
+export function getSessionGrantTypedData(parameters: GetSessionGrantTypedDataParameters) {
   const session = assertSession(parameters?.session)
-  const { epoch } = parameters
-  if (!Number.isInteger(epoch) || epoch < 0 || epoch > 2 ** 32 - 1) {
-    throw new InvalidParameterError({ field: 'epoch', value: epoch, reason: 'not a uint32' })
-  }
+  assertTrustedModule(session, parameters)
+  const epoch = parseEpoch(parameters.epoch, 'epoch')
+  const enableBefore = parseDeadline(parameters.enableBefore, 'enableBefore')
   const domain = {
     name: 'SessionKeyValidator',
     version: '1',
@@ -86,31 +102,80 @@ export function getSessionGrantTypedData(parameters: { session: Session; epoch: 
     domain,
     types: sessionGrantTypes,
     primaryType: 'SessionGrant' as const,
-    message: { account: session.account, epoch, terms: toTypedConfig(config) },
+    message: { account: session.account, epoch, enableBefore, terms: toTypedConfig(config) },
   }
 }
 
+/** Parameters of {@link signSessionGrant}. */
+export type SignSessionGrantParameters = {
+  /** The session the dapp asked for (hostile input: checked in full). */
+  session: Session
+  /** The account's owner key. */
+  owner: LocalAccount
+  /**
+   * Until when (seconds) the grant can create the session; by default one hour after the
+   * chain's latest block, and never after the session's end.
+   */
+  enableBefore?: number | undefined
+} & ModuleTrustOptions
+
 /**
- * The owner signs a grant for a {@link SessionAccount} (ERC-7739 nesting, so the signature
- * is valid for this account only). The account's current epoch is read from chain unless
- * given. Nothing is sent: the dapp's first session-key operation carries the grant and the
- * module creates the session then.
+ * Wallet side. The owner signs a grant for a {@link SessionAccount} (ERC-7739 nesting, so
+ * the signature is valid for this account only). Signs only for the current state: the
+ * epoch is read from chain (never given), the module must be the known one and installed on
+ * the account, the session must not exist or have been revoked, and the grant carries a
+ * deadline. Nothing is sent: the dapp's first session-key operation carries the grant.
  *
+ * @throws {InvalidParameterError} when the session cannot be granted off-chain now.
+ * @throws {UntrustedModuleError} when the session names another module.
  * @example
  * import { signSessionGrant } from 'session-keys'
  * const grant = await signSessionGrant(client, { session, owner })
  */
-export async function signSessionGrant(
-  client: Client,
-  parameters: { session: Session; owner: LocalAccount; epoch?: number | undefined },
-): Promise<SessionGrant> {
+export async function signSessionGrant(client: Client, parameters: SignSessionGrantParameters): Promise<SessionGrant> {
   const session = assertSession(parameters?.session)
+  assertTrustedModule(session, parameters)
   const { owner } = parameters
   if (owner?.type !== 'local') {
     throw new InvalidParameterError({ field: 'owner', reason: 'not a viem local account' })
   }
-  const epoch = parameters.epoch ?? (await readEpoch(client, session))
-  const typedData = getSessionGrantTypedData({ session, epoch })
+  if ('epoch' in (parameters as object)) {
+    throw new InvalidParameterError({
+      field: 'epoch',
+      reason: 'a grant is signed for the current epoch only, read from chain',
+      fix: 'leave epoch out',
+    })
+  }
+  const state = await readGrantState(client, session)
+  if (!state.installed) {
+    throw new InvalidParameterError({
+      field: 'session.account',
+      value: session.account,
+      reason: 'the account is not deployed with the session module installed, so a grant could not be used',
+      fix: 'grant this first session on chain with getGrantSessionCalls (it installs the module)',
+    })
+  }
+  if (state.exists || state.revoked) {
+    throw new InvalidParameterError({
+      field: 'session.id',
+      value: session.id,
+      reason: state.revoked ? 'this session id was revoked' : 'this session already exists on chain',
+      fix: 'define a new session (a new salt)',
+    })
+  }
+  const enableBefore =
+    parameters.enableBefore === undefined
+      ? Math.min(session.validUntil, state.now + defaultGrantLifetime)
+      : parseDeadline(parameters.enableBefore, 'enableBefore')
+  if (enableBefore <= state.now) {
+    throw new InvalidParameterError({
+      field: 'enableBefore',
+      value: enableBefore,
+      reason: `not after the chain's time (${state.now})`,
+      fix: 'give a deadline in the future',
+    })
+  }
+  const typedData = getSessionGrantTypedData({ session, epoch: state.epoch, enableBefore, allowUnknownModule: true })
   const signature = await signTypedData7739(client, {
     account: owner,
     ...typedData,
@@ -122,14 +187,17 @@ export async function signSessionGrant(
       salt: `0x${'00'.repeat(32)}`,
     },
   } as never)
-  return { epoch, signature }
+  return { epoch: state.epoch, enableBefore, signature }
 }
 
 /**
- * Checks a grant before using it: the account must confirm the owner's signature (ERC-1271)
- * and the epoch must still be current.
+ * Checks a grant before using it, as the module will: the epoch must still be current, the
+ * deadline not passed at the next block, the session not created or revoked yet, and the
+ * account must confirm the owner's signature (ERC-1271).
  *
- * @throws {InvalidParameterError} naming `grant.signature` or `grant.epoch`.
+ * @throws {SessionGrantEpochInvalidError} when the owner revoked all sessions since.
+ * @throws {SessionGrantExpiredError} when the deadline has passed.
+ * @throws {SessionGrantInvalidError} when the owner did not sign this session.
  * @example
  * import { verifySessionGrant } from 'session-keys'
  * await verifySessionGrant(client, { session, grant })
@@ -140,16 +208,9 @@ export async function verifySessionGrant(
 ): Promise<void> {
   const session = assertSession(parameters?.session)
   const grant = assertGrant(parameters?.grant)
-  const epoch = await readEpoch(client, session)
-  if (grant.epoch !== epoch) {
-    throw new InvalidParameterError({
-      field: 'grant.epoch',
-      value: grant.epoch,
-      reason: `the account revoked all sessions since (its epoch is now ${epoch})`,
-      fix: 'ask the owner for a new grant',
-    })
-  }
-  const digest = hashTypedData(getSessionGrantTypedData({ session, epoch: grant.epoch }))
+  const state = await readGrantState(client, session)
+  checkGrant(session, grant, { epoch: state.epoch, now: state.now + 1 })
+  const digest = getGrantDigest(session, grant)
   let result: Hex
   try {
     result = await readContract(client, {
@@ -164,13 +225,37 @@ export async function verifySessionGrant(
       cause,
     })
   }
-  if (result !== '0x1626ba7e') {
-    throw new InvalidParameterError({
-      field: 'grant.signature',
-      reason: "the account's owner did not sign this session (or it was changed after signing)",
-      fix: 'ask the owner to sign the grant for exactly this session',
+  if (result !== '0x1626ba7e') throw new SessionGrantInvalidError({ sessionId: session.id })
+}
+
+/**
+ * The grant's checks that need no signature (mirrors `_enableFromGrant`): the epoch is the
+ * account's current one, and the deadline is not before `now` (the time the operation will
+ * be validated at).
+ */
+export function checkGrant(session: Session, grant: SessionGrant, state: { epoch: bigint; now: number }): void {
+  if (grant.epoch !== state.epoch) {
+    throw new SessionGrantEpochInvalidError({
+      sessionId: session.id,
+      grantEpoch: grant.epoch,
+      currentEpoch: state.epoch,
     })
   }
+  if (state.now > Math.min(grant.enableBefore, session.validUntil) && state.now <= session.validUntil) {
+    throw new SessionGrantExpiredError({ sessionId: session.id, enableBefore: grant.enableBefore })
+  }
+}
+
+/** The EIP-712 digest of a grant: what the owner signed, and what the session key binds. */
+export function getGrantDigest(session: Session, grant: SessionGrant): Hex {
+  return hashTypedData(
+    getSessionGrantTypedData({
+      session,
+      epoch: grant.epoch,
+      enableBefore: grant.enableBefore,
+      allowUnknownModule: true,
+    }),
+  )
 }
 
 /** A grant's shape, checked. */
@@ -178,32 +263,68 @@ export function assertGrant(grant: unknown, field = 'grant'): SessionGrant {
   if (typeof grant !== 'object' || grant === null) {
     throw new InvalidParameterError({ field, value: grant, reason: 'not a grant object' })
   }
-  const { epoch, signature } = grant as Record<string, unknown>
-  if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0 || epoch > 2 ** 32 - 1) {
-    throw new InvalidParameterError({ field: `${field}.epoch`, value: epoch, reason: 'not a uint32' })
-  }
+  const { epoch, enableBefore, signature } = grant as Record<string, unknown>
   if (typeof signature !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(signature)) {
     throw new InvalidParameterError({ field: `${field}.signature`, value: signature, reason: 'not hex bytes' })
   }
-  return { epoch, signature: signature as Hex }
+  return {
+    epoch: parseEpoch(epoch, `${field}.epoch`),
+    enableBefore: parseDeadline(enableBefore, `${field}.enableBefore`),
+    signature: signature as Hex,
+  }
 }
 
-/** `abi.encode(SessionConfig, uint32 epoch, bytes ownerSignature)`, as the "enable" signature carries it. */
+/** `abi.encode(SessionConfig, uint128 epoch, uint48 enableBefore, bytes ownerSignature)`, as the "enable" signature carries it. */
 export function encodeGrant(session: Session, grant: SessionGrant): Hex {
   const configParameter = getAbiItem({ abi: sessionKeyValidatorAbi, name: 'createSession' }).inputs[0]
   return encodeAbiParameters(
-    [configParameter, { type: 'uint32' }, { type: 'bytes' }],
-    [toSessionConfig(session) as never, grant.epoch, grant.signature],
+    [configParameter, { type: 'uint128' }, { type: 'uint48' }, { type: 'bytes' }],
+    [toSessionConfig(session) as never, grant.epoch, grant.enableBefore, grant.signature],
   )
 }
 
-async function readEpoch(client: Client, session: Session): Promise<number> {
-  return readContract(client, {
-    address: session.module,
-    abi: sessionKeyValidatorAbi,
-    functionName: 'getEpoch',
-    args: [session.account],
-  })
+/** What a grant depends on, read from chain: epoch, session state, module installed, time. */
+async function readGrantState(client: Client, session: Session) {
+  await assertSessionChain(client, session)
+  const base = { address: session.module, abi: sessionKeyValidatorAbi } as const
+  const [epoch, state, code, block] = await Promise.all([
+    readContract(client, { ...base, functionName: 'getEpoch', args: [session.account] }),
+    readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
+    getCode(client, { address: session.account }),
+    getBlock(client, { blockTag: 'latest' }),
+  ])
+  const installed =
+    Boolean(code) &&
+    (await readContract(client, {
+      address: session.account,
+      abi: accountCallsAbi,
+      functionName: 'isModuleInstalled',
+      args: [1n, session.module, '0x'],
+    }).catch(() => false))
+  return { epoch, exists: state[3], revoked: state[4], installed, now: Number(block.timestamp) }
+}
+
+function parseEpoch(value: unknown, field: string): bigint {
+  let epoch: bigint | undefined
+  if (typeof value === 'bigint') epoch = value
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) epoch = BigInt(value)
+  else if (typeof value === 'string' && /^\d+$/.test(value)) epoch = BigInt(value)
+  if (epoch === undefined || epoch < 0n || epoch >= 2n ** 128n) {
+    throw new InvalidParameterError({ field, value, reason: 'not a uint128 epoch', fix: 'read it with getEpoch' })
+  }
+  return epoch
+}
+
+function parseDeadline(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0 || value > 2 ** 48 - 1) {
+    throw new InvalidParameterError({
+      field,
+      value,
+      reason: 'not a uint48 time in seconds',
+      fix: 'give seconds since 1970',
+    })
+  }
+  return value
 }
 
 function toTypedConfig(config: SessionConfigStruct) {

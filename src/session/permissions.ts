@@ -1,5 +1,15 @@
-import { type Abi, type AbiFunction, type Address, type ContractFunctionName, type Hex, toFunctionSelector } from 'viem'
+import {
+  type Abi,
+  type AbiFunction,
+  type Address,
+  type ContractFunctionName,
+  type Hex,
+  parseAbiItem,
+  toFunctionSelector,
+  toFunctionSignature,
+} from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
+import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { maxRulesPerSelector, toArgRule } from './rules.js'
 import type { ArgRule, Permission, PermissionInput, SeedPermission, ValueLimit } from './types.js'
 import { parseAddress, parseAmount } from './validate.js'
@@ -42,17 +52,122 @@ export function parseSelector(method: unknown, field: string): Hex {
       fix: 'give a signature with its argument types, like transfer(address,uint256); a bare name needs permissionFromAbi',
     })
   }
-  try {
-    return toFunctionSelector(text.startsWith('function') ? text : `function ${text}`)
-  } catch (cause) {
+  const fn = parseSignature(text, field, method)
+  return toFunctionSelector(fn)
+}
+
+/**
+ * Parses a function signature strictly: every type must be a Solidity ABI type, written in
+ * canonical form (`uint256`, not `uint`: the selector hashes the canonical text), and a name
+ * one or two letters away from a well-known function with the same arguments is refused as
+ * a likely typo (a misspelt method would be granted, and shown, as written).
+ */
+function parseSignature(text: string, field: string, method: unknown): AbiFunction {
+  const full = text.startsWith('function') ? text : `function ${text}`
+  const params = full.slice(full.indexOf('(') + 1)
+  const alias = params.match(/\b(u?int|u?fixed|byte)\b(?![0-9x])/)
+  if (alias) {
+    const canonical =
+      alias[1] === 'byte' ? 'bytes1' : alias[1].endsWith('fixed') ? `${alias[1]}128x18` : `${alias[1]}256`
     throw new InvalidParameterError({
       field,
       value: method,
-      reason: 'the function signature does not parse',
-      fix: 'check the argument types, e.g. transfer(address,uint256)',
+      reason: `'${alias[1]}' is an alias: the selector is computed from canonical types`,
+      fix: `did you mean ${canonical}? Write ${text.replace(new RegExp(`\\b${alias[1]}\\b(?![0-9x])`, 'g'), canonical)}`,
+    })
+  }
+  let fn: AbiFunction
+  try {
+    const item = parseAbiItem(full) as AbiFunction
+    if (item.type !== 'function') throw new Error('not a function')
+    fn = item
+  } catch (cause) {
+    const unknown = params.match(/[A-Za-z_][A-Za-z0-9_]*/g)?.find((t) => !isAbiTypeWord(t))
+    throw new InvalidParameterError({
+      field,
+      value: method,
+      reason: unknown ? `'${unknown}' is not a Solidity type` : 'the function signature does not parse',
+      fix: `check the argument types${unknown ? ` (did you mean ${closestType(unknown)}?)` : ''}, e.g. transfer(address,uint256)`,
       cause,
     })
   }
+  const signature = toFunctionSignature(fn)
+  if (!(signature in wellKnownFunctions)) {
+    const types = signature.slice(signature.indexOf('('))
+    const near = Object.keys(wellKnownFunctions).find(
+      (known) => known.endsWith(types) && editDistance(known.slice(0, known.indexOf('(')), fn.name) <= 2,
+    )
+    if (near) {
+      throw new InvalidParameterError({
+        field,
+        value: method,
+        reason: `'${fn.name}' looks like a misspelling of ${near}`,
+        fix: `did you mean ${near}? If the contract really has ${signature}, give its selector ${toFunctionSelector(fn)} instead`,
+      })
+    }
+  }
+  return fn
+}
+
+/** Functions a typo is checked against (token standards and common DeFi entry points). */
+const wellKnownFunctions: Readonly<Record<string, true>> = Object.fromEntries(
+  [
+    'transfer(address,uint256)',
+    'approve(address,uint256)',
+    'transferFrom(address,address,uint256)',
+    'increaseAllowance(address,uint256)',
+    'decreaseAllowance(address,uint256)',
+    'safeTransferFrom(address,address,uint256)',
+    'safeTransferFrom(address,address,uint256,bytes)',
+    'setApprovalForAll(address,bool)',
+    'mint(address,uint256)',
+    'burn(uint256)',
+    'deposit()',
+    'withdraw(uint256)',
+    'transferAndCall(address,uint256,bytes)',
+    'send(address,uint256,bytes)',
+  ].map((signature) => [signature, true]),
+)
+
+const elementaryType =
+  /^(address|bool|string|bytes([1-9]|[12][0-9]|3[0-2])?|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)|function|tuple)$/
+const keywords = new Set([
+  'function',
+  'returns',
+  'external',
+  'public',
+  'view',
+  'pure',
+  'payable',
+  'nonpayable',
+  'calldata',
+  'memory',
+  'storage',
+  'indexed',
+])
+
+function isAbiTypeWord(word: string): boolean {
+  return elementaryType.test(word) || keywords.has(word) || /^[a-z_][A-Za-z0-9_]*$/.test(word) === false
+}
+
+function closestType(word: string): string {
+  const candidates = ['address', 'bool', 'string', 'bytes', 'bytes32', 'uint256', 'uint8', 'int256']
+  return candidates.reduce((best, c) => (editDistance(c, word) < editDistance(best, word) ? c : best))
+}
+
+/** Levenshtein distance, for typo hints. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
+      previous = current
+    }
+  }
+  return row[b.length]
 }
 
 /**
@@ -131,6 +246,19 @@ export function toPermission(input: PermissionInput, field = 'permission'): Perm
   const methodLabels = (given as string[] | undefined) ?? labels
   const limit = raw[names.limit]
   const tokenLimit = limit === undefined ? undefined : parseAmount(limit, `${field}.${names.limit}`)
+  if (tokenLimit !== undefined) {
+    // The module counts only the token functions: a limit beside any other method would be
+    // shown as "at most N in total" while that method moves tokens uncounted.
+    const uncountable = selectors.findIndex((selector) => !isTokenSelector(selector))
+    if (uncountable >= 0) {
+      throw new InvalidParameterError({
+        field: `${field}.${names.limit}`,
+        value: methodLabelsOf(raw.methods, labels)[uncountable],
+        reason: `a token limit counts only ${Object.values(tokenFunctionSignatures).join(', ')}; ${methodLabelsOf(raw.methods, labels)[uncountable]} could move tokens uncounted`,
+        fix: 'grant that method in a permission without tokenAmount (shown as unlimited), or leave it out',
+      })
+    }
+  }
   const valueLimit = parseValueLimit(raw.valueLimit, `${field}.valueLimit`)
   const maxUses = raw.maxUses === undefined ? undefined : parseAmount(raw.maxUses, `${field}.maxUses`, 2n ** 64n - 1n)
   const rules = parseRules(raw.rules, selectors, `${field}.rules`)
@@ -148,6 +276,10 @@ export function toPermission(input: PermissionInput, field = 'permission'): Perm
     ...(allowTryMode ? { allowTryMode } : {}),
     ...(allowEmptyCalldata ? { allowEmptyCalldata } : {}),
   }
+}
+
+function methodLabelsOf(given: unknown, labels: readonly string[]): readonly string[] {
+  return Array.isArray(given) ? (given as string[]) : labels
 }
 
 function parseFlag(value: unknown, field: string): boolean {

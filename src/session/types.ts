@@ -133,6 +133,10 @@ export type Session = {
   permissions: readonly Permission[]
   /** The only paymasters its operations may name (empty: none). */
   paymasters: readonly Address[]
-  /** The most wei its operations may cost in total, at their signed limits; absent: no cap. */
-  gasBudget?: bigint | undefined
+  /**
+   * The most wei its operations may cost in total, at their signed gas limits and max fee,
+   * whoever pays (a listed paymaster that charges in tokens converts at most this much).
+   * `'unlimited'` only by explicit opt-in, and shown as a warning.
+   */
+  gasBudget: bigint | 'unlimited'
 }

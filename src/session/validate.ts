@@ -3,6 +3,28 @@ import { InvalidParameterError } from '../errors/parameter.js'
 
 /** The largest token limit the module stores (120 bits). */
 export const maxTokenLimit = 2n ** 120n - 1n
+/** The largest gas budget the module stores (104 bits of wei). */
+export const maxGasBudget = 2n ** 104n - 1n
+/**
+ * The gas budget a session gets when none is given: 0.05 of the chain's native currency
+ * (5 × 10^16 wei), in total over the session's life, at each operation's signed gas limits
+ * and max fee. Shown to the owner; `gasBudget: 'unlimited'` is the explicit opt-out.
+ */
+export const defaultGasBudget = 5n * 10n ** 16n
+
+/** A gas budget in wei, or `'unlimited'` (the explicit opt-in), or a typed error naming `field`. */
+export function parseGasBudget(value: unknown, field: string): bigint | 'unlimited' {
+  if (value === 'unlimited') return 'unlimited'
+  if (value === undefined) {
+    throw new InvalidParameterError({
+      field,
+      reason: 'missing: every session has a bound on what its gas may cost',
+      fix: `give the most wei its operations may cost in total (defineSession uses ${defaultGasBudget} by default), or 'unlimited' to opt out explicitly`,
+    })
+  }
+  return parseAmount(value, field, maxGasBudget)
+}
+
 /** `type(uint256).max` on chain: no token limit. */
 export const noTokenLimit = maxUint256
 /** The window fields are uint48 on chain. */

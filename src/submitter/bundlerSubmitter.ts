@@ -1,9 +1,10 @@
-import type { BundlerClient } from 'viem/account-abstraction'
+import type { BundlerClient, UserOperation } from 'viem/account-abstraction'
 import { preflight } from '../actions/preflight.js'
+import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UserOperationFailedError } from '../errors/session.js'
 import { toSessionError } from '../errors/toSessionError.js'
-import { assertCalls, sessionOf } from './sessionOperation.js'
+import { assertCalls, paymasterOf, sessionOf } from './sessionOperation.js'
 import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
 
 /** Parameters of {@link createBundlerSubmitter}. */
@@ -38,19 +39,29 @@ export function createBundlerSubmitter(parameters: CreateBundlerSubmitterParamet
   return {
     async sendUserOperation({ account, calls }: SendCallsParameters): Promise<UserOperationOutcome> {
       assertCalls(calls)
-      const { session, withGrant } = sessionOf(account)
-      if (session && parameters.preflight !== false) {
-        await preflight(bundlerClient.client ?? account.client, {
-          session,
-          calls,
-          withGrant,
-        })
-      }
+      const { session, grant } = sessionOf(account)
       let userOpHash: `0x${string}`
       try {
-        userOpHash = await bundlerClient.sendUserOperation({ account, calls })
+        // Prepared (estimated by the bundler), checked, then signed: the session-key account
+        // refuses to sign gas fields beyond its limits or the session's remaining budget.
+        const prepared = (await bundlerClient.prepareUserOperation({ account, calls })) as UserOperation<'0.7'>
+        if (session && parameters.preflight !== false) {
+          await preflight(account.client, {
+            session,
+            userOperation: { ...prepared, paymaster: paymasterOf(prepared as { paymaster?: unknown }) },
+            grant,
+          })
+        }
+        const signature = await account.signUserOperation(prepared)
+        userOpHash = await bundlerClient.sendUserOperation({
+          ...(prepared as object),
+          account: undefined,
+          entryPointAddress: account.entryPoint.address,
+          signature,
+        } as never)
       } catch (error) {
-        throw toSessionError(error, { session })
+        if (error instanceof BaseError) throw error
+        throw toSessionError(error, { session, enableBefore: grant?.enableBefore })
       }
       const receipt = await bundlerClient.waitForUserOperationReceipt({ hash: userOpHash, timeout: timeoutMs })
       if (!receipt.success) {

@@ -69,18 +69,11 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
   return {
     async sendUserOperation({ account, calls }: SendCallsParameters): Promise<UserOperationOutcome> {
       assertCalls(calls)
-      const { session, withGrant } = sessionOf(account)
+      const { session, grant } = sessionOf(account)
       const callData = await account.encodeCalls(calls)
       const userOperation = await prepareUserOperation07(client, { account, callData, gas })
       if (session && parameters.preflight !== false) {
-        const gasLimit =
-          userOperation.verificationGasLimit + userOperation.callGasLimit + userOperation.preVerificationGas
-        await preflight(client, {
-          session,
-          callData,
-          maxCost: gasLimit * userOperation.maxFeePerGas,
-          withGrant,
-        })
+        await preflight(client, { session, userOperation: { ...userOperation, paymaster: undefined }, grant })
       }
       userOperation.signature = await account.signUserOperation(userOperation)
       await parameters.onBeforeSend?.(userOperation)
@@ -88,6 +81,7 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
         userOperation,
         beneficiary,
         session,
+        enableBefore: grant?.enableBefore,
       })
     },
   }
@@ -130,9 +124,15 @@ export async function prepareUserOperation07(
  */
 export async function handleUserOperation(
   client: Client<Transport, Chain, Account>,
-  parameters: { userOperation: UserOperation<'0.7'>; beneficiary: Address; session?: Session | undefined },
+  parameters: {
+    userOperation: UserOperation<'0.7'>
+    beneficiary: Address
+    session?: Session | undefined
+    /** The deadline of the grant the operation carries, to name an expired grant. */
+    enableBefore?: number | undefined
+  },
 ): Promise<UserOperationOutcome> {
-  const { userOperation, beneficiary, session } = parameters
+  const { userOperation, beneficiary, session, enableBefore } = parameters
   const userOpHash = getUserOperationHash({
     userOperation,
     entryPointAddress,
@@ -156,7 +156,7 @@ export async function handleUserOperation(
     const rejection = findEntryPointRejection(error)
     if (!rejection) throw error
     const block = await getBlock(client, { blockTag: 'pending' })
-    throw fromEntryPointRejection(rejection, { session, now: Number(block.timestamp), cause: error })
+    throw fromEntryPointRejection(rejection, { session, now: Number(block.timestamp), enableBefore, cause: error })
   }
   const receipt = await waitForTransactionReceipt(client, { hash: transactionHash })
   if (receipt.status !== 'success') {

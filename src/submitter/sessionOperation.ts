@@ -1,6 +1,7 @@
-import type { Call } from 'viem'
+import type { Address, Call } from 'viem'
 import type { SmartAccount } from 'viem/account-abstraction'
 import { InvalidParameterError } from '../errors/parameter.js'
+import type { SessionGrant } from '../session/grant.js'
 import type { Session } from '../session/types.js'
 import { parseAddress } from '../session/validate.js'
 
@@ -20,10 +21,16 @@ export function assertCalls(calls: readonly Call[]): void {
 }
 
 /**
- * The session a session-key account acts under (see toSessionKeyAccount), and whether its
- * operations carry an off-chain grant; no session for any other account.
+ * The session a session-key account acts under (see toSessionKeyAccount), and the off-chain
+ * grant its operations carry until the session exists; no session for any other account.
  */
-export function sessionOf(account: SmartAccount): { session: Session | undefined; withGrant: boolean } {
-  const { session, grant } = account as { session?: Session; grant?: unknown }
-  return { session, withGrant: Boolean(grant) }
+export function sessionOf(account: SmartAccount): { session: Session | undefined; grant: SessionGrant | undefined } {
+  const { session, grant } = account as { session?: Session; grant?: SessionGrant }
+  return { session, grant }
+}
+
+/** The paymaster a prepared user operation names, if any. */
+export function paymasterOf(userOperation: { paymaster?: unknown }): Address | undefined {
+  const { paymaster } = userOperation
+  return typeof paymaster === 'string' ? (paymaster as Address) : undefined
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
-import { encodeFunctionData } from 'viem'
+import { concat, encodeFunctionData, keccak256, sliceHex } from 'viem'
+import { entryPoint07Address, getUserOperationHash } from 'viem/account-abstraction'
+import { privateKeyToAccount } from 'viem/accounts'
 import { sessionAccountAbi } from '../../src/abis.js'
 import { testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
 import {
@@ -13,6 +15,7 @@ import {
   InvalidSessionSignatureError,
   SessionDisabledError,
   SessionExpiredError,
+  SessionNotFoundError,
   SessionNotYetValidError,
   SessionRevokedError,
   SpendingLimitExceededError,
@@ -309,7 +312,26 @@ describe('validateUserOp: session state and time', () => {
       },
       sessionKey: impostor.privateKey,
     })
-    await assert.rejects(f.send(forged, [f.transfer(1n)]), InvalidSessionSignatureError)
+    // A session id that was never granted: the module says so.
+    await assert.rejects(f.send(forged, [f.transfer(1n)]), SessionNotFoundError)
+    // The granted session, signed by another key: a signature failure.
+    const impostorSigner = privateKeyToAccount(impostor.privateKey)
+    await assert.rejects(
+      f.sendRaw(dapp, {
+        callData: await dapp.encodeCalls([f.transfer(1n)]),
+        signature: async (signed, userOperation) => {
+          const hash = getUserOperationHash({
+            userOperation: { ...userOperation, signature: '0x' },
+            entryPointAddress: entryPoint07Address,
+            entryPointVersion: '0.7',
+            chainId: f.devnet.chain.id,
+          })
+          const rsv = await impostorSigner.sign({ hash: keccak256(concat([hash, dapp.session.id])) })
+          return concat([sliceHex(signed, 0, 53), rsv])
+        },
+      }),
+      InvalidSessionSignatureError,
+    )
     await f.send(dapp, [f.transfer(1n)])
   })
 })

@@ -46,7 +46,7 @@ const fails = (fn: () => unknown, field: string) =>
 
 describe('serializeSession / deserializeSession', () => {
   it('round-trips the session, its key and its grant', () => {
-    const grant = { epoch: 2, signature: `0x${'ab'.repeat(65)}` as const }
+    const grant = { epoch: 2n, enableBefore: 1_900_000_000, signature: `0x${'ab'.repeat(65)}` as const }
     const json = serializeSession({ session, privateKey: key.privateKey, grant })
     const loaded = deserializeSession(json)
     assert.deepEqual(loaded.session, session)
@@ -153,7 +153,7 @@ describe('ERC-7715', () => {
     assert.equal(back.validUntil, simple.validUntil)
   })
 
-  it('refuses a required policy it cannot express, and leaves out an optional one', () => {
+  it('refuses a policy it cannot enforce, required or not, and leaves out an optional permission', () => {
     const base = {
       chainId: numberToHex(31337),
       address: account,
@@ -165,11 +165,15 @@ describe('ERC-7715', () => {
       data: { address: token, calls: ['transfer(address,uint256)'] },
       policies: [{ type: 'gas-limit' as const, data: { limit: 1n } }],
     }
-    assert.throws(
-      () => fromErc7715Request({ ...base, permissions: [{ ...permission, required: true }] }, { now }),
-      InvalidParameterError,
-    )
-    const { ignored } = fromErc7715Request({ ...base, permissions: [{ ...permission, required: false }] }, { now })
-    assert.equal(ignored.length, 1)
+    for (const required of [true, false]) {
+      fails(
+        () => fromErc7715Request({ ...base, permissions: [{ ...permission, required }] }, { now }),
+        'request.permissions[0].policies[0]',
+      )
+    }
+    const unknown = { type: { custom: 'other/thing' }, data: {}, policies: [], required: false }
+    const plain = { ...permission, policies: [] }
+    const { ignored } = fromErc7715Request({ ...base, permissions: [plain, unknown] }, { now })
+    assert.deepEqual(ignored, ['request.permissions[1]: permission {"custom":"other/thing"} left out'])
   })
 })

@@ -7,7 +7,7 @@ import {ArgRule, Permission, SessionConfig} from "../DataTypes.sol";
 /// @notice EIP-712 struct hashes of an off-chain session grant, so that a wallet shows the
 /// owner every field of the session it signs (see src/session/grant.ts for the same types).
 /// @dev Types, as EIP-712 encodes them (referenced types sorted by name):
-/// SessionGrant(address account,uint32 epoch,SessionTerms terms)
+/// SessionGrant(address account,uint128 epoch,uint48 enableBefore,SessionTerms terms)
 /// SessionTerms(address sessionKey,bytes32 salt,uint48 validAfter,uint48 validUntil,bool enabled,
 ///   address[] paymasters,uint256 gasBudget,SessionPermission[] permissions)
 /// SessionPermission(address target,bytes4[] selectors,uint256 tokenLimit,uint256 valueLimitPerCall,
@@ -23,7 +23,8 @@ library GrantHashLib {
         "SessionPermission(address target,bytes4[] selectors,uint256 tokenLimit,uint256 valueLimitPerCall,uint256 valueLimitTotal,uint256 maxUses,uint8 flags,SessionRule[] rules)";
     bytes internal constant _SESSION_CONFIG =
         "SessionTerms(address sessionKey,bytes32 salt,uint48 validAfter,uint48 validUntil,bool enabled,address[] paymasters,uint256 gasBudget,SessionPermission[] permissions)";
-    bytes internal constant _SESSION_GRANT = "SessionGrant(address account,uint32 epoch,SessionTerms terms)";
+    bytes internal constant _SESSION_GRANT =
+        "SessionGrant(address account,uint128 epoch,uint48 enableBefore,SessionTerms terms)";
 
     bytes32 internal constant ARG_RULE_TYPEHASH = keccak256(_ARG_RULE);
     bytes32 internal constant PERMISSION_TYPEHASH = keccak256(abi.encodePacked(_PERMISSION, _ARG_RULE));
@@ -32,9 +33,15 @@ library GrantHashLib {
     bytes32 internal constant SESSION_GRANT_TYPEHASH =
         keccak256(abi.encodePacked(_SESSION_GRANT, _PERMISSION, _ARG_RULE, _SESSION_CONFIG));
 
-    /// @notice hashStruct(SessionGrant) for `account` at revocation `epoch`.
-    function hashGrant(address account, uint32 epoch, SessionConfig memory config) internal pure returns (bytes32) {
-        return keccak256(abi.encode(SESSION_GRANT_TYPEHASH, account, epoch, hashConfig(config)));
+    /// @notice hashStruct(SessionGrant) for `account` at revocation `epoch`, usable to create
+    /// the session until `enableBefore`.
+    function hashGrant(
+        address account,
+        uint128 epoch,
+        uint48 enableBefore,
+        SessionConfig memory config
+    ) internal pure returns (bytes32) {
+        return keccak256(abi.encode(SESSION_GRANT_TYPEHASH, account, epoch, enableBefore, hashConfig(config)));
     }
 
     function hashConfig(SessionConfig memory config) internal pure returns (bytes32) {

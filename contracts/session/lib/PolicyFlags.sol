@@ -26,7 +26,7 @@ library PolicyFlags {
 
     // ── SessionState.flags (stored) ──
     uint8 internal constant SESSION_PAYMASTERS = 1 << 0;
-    uint8 internal constant SESSION_GAS_BUDGET = 1 << 1;
+    uint8 internal constant SESSION_GAS_UNLIMITED = 1 << 1;
 
     // ── ArgRule.condition ──
     uint8 internal constant EQ = 0;

@@ -1,0 +1,53 @@
+import { type Client, getAddress } from 'viem'
+import { getChainId } from 'viem/actions'
+import { sessionKeyValidatorAddress } from '../constants/addresses.js'
+import { InvalidParameterError } from '../errors/parameter.js'
+import { UntrustedModuleError } from '../errors/session.js'
+import type { Session } from './types.js'
+
+/** Options of the wallet-side functions about the module a session names. */
+export type ModuleTrustOptions = {
+  /**
+   * Accept a session whose module is not the session-keys validator at its known address.
+   * Unsafe: a module chosen by the dapp can accept any operation. Only for a wallet that
+   * audited that module; the description then shows it first, as a warning.
+   */
+  allowUnknownModule?: boolean | undefined
+}
+
+/**
+ * Wallet side: the session must name the session-keys validator at its deterministic
+ * address (the same on every chain, deployed through the CREATE2 deployer), unless the
+ * wallet opted in explicitly. Returns whether the module is the known one.
+ *
+ * @throws {UntrustedModuleError} when the module is another and no opt-in was given.
+ * @example
+ * import { assertTrustedModule } from 'session-keys'
+ * assertTrustedModule(session) // throws for a module the dapp chose
+ */
+export function assertTrustedModule(session: Session, options: ModuleTrustOptions = {}): boolean {
+  const known = getAddress(session.module) === getAddress(sessionKeyValidatorAddress)
+  if (!known && options.allowUnknownModule !== true) {
+    throw new UntrustedModuleError({ module: session.module, expected: getAddress(sessionKeyValidatorAddress) })
+  }
+  return known
+}
+
+/**
+ * Wallet side: the client must be on the session's chain (what the owner signs or sends is
+ * bound to it). Returns the chain id.
+ *
+ * @throws {InvalidParameterError} naming `session.chainId`.
+ */
+export async function assertSessionChain(client: Client, session: Session): Promise<number> {
+  const chainId = client.chain?.id ?? (await getChainId(client))
+  if (chainId !== session.chainId) {
+    throw new InvalidParameterError({
+      field: 'session.chainId',
+      value: session.chainId,
+      reason: `the client is connected to chain ${chainId}`,
+      fix: 'use a client connected to the session chain',
+    })
+  }
+  return chainId
+}
