@@ -23,6 +23,7 @@ import {
   getRevokeSessionCalls,
   getSessionUsage,
   handleUserOperation,
+  maxCostOf,
   type PermissionInput,
   prepareUserOperation07,
   sessionKeyValidatorAddress,
@@ -176,7 +177,12 @@ const signPerSecond = await perSecond(() => dapp.signUserOperation(signOp))
 const usage = await getSessionUsage(client, { session })
 const batchCallData = await dapp.encodeCalls([transfer(1n), transfer(2n), transfer(3n)])
 const preflightPerSecond = await perSecond(async () =>
-  checkSessionOperation(session, usage, { callData: batchCallData }, { now: session.validAfter + 1 }),
+  checkSessionOperation(
+    session,
+    usage,
+    { callData: batchCallData, maxCost: maxCostOf(signOp) },
+    { now: session.validAfter + 1 },
+  ),
 )
 
 // SDK size: minified and gzipped, viem external — the whole entry, and what a dapp that

@@ -61,8 +61,8 @@ struct SessionConfig {
 
 /// @dev Slot 0 is read by every validation, and written back when the gas budget is charged
 /// (`gasLeft`, the wei still unspent, shares the slot so the charge costs no extra read).
-/// `epoch` is the account's revocation count when the session was created. Slot 1 holds the
-/// budget as granted, for views only.
+/// `epoch` is the account's revocation count when the session was created. The budget as
+/// granted is in the owner's session (and the grant); the chain keeps what is left.
 struct SessionState {
     uint48 validAfter;
     uint48 validUntil;
@@ -71,7 +71,6 @@ struct SessionState {
     bool enabled;
     uint8 flags;
     uint104 gasLeft;
-    uint128 gasBudget;
 }
 
 /// @dev Slot 0 is read for every call to the destination (for an ERC-20 call it is the only

@@ -80,8 +80,9 @@ interface ISessionKeyValidator is IERC7579Validator {
     error SessionLimitExceeded(uint256 index, address target, uint256 spent, uint256 amount, uint256 limit);
     /// @notice The user operation names a paymaster the session does not list.
     error SessionPaymasterNotAllowed(address paymaster);
-    /// @notice The operation's maximum cost would bring the session over its gas budget.
-    error SessionGasBudgetExceeded(uint256 spent, uint256 cost, uint256 budget);
+    /// @notice The operation's maximum cost (every gas limit times the max fee) is more than
+    /// the `left` wei of the session's gas budget.
+    error SessionGasBudgetExceeded(uint256 left, uint256 cost);
 
     // ───────────────────────────── events ─────────────────────────────
 

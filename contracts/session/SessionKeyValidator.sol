@@ -193,15 +193,13 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         return (session.validAfter, session.validUntil, session.enabled, exists, revoked);
     }
 
-    /// @notice A session's gas budget and how much of it is spent (wei).
-    /// @return budget The budget, or `type(uint256).max` when the owner opted in to no cap
-    /// (nothing is counted then).
-    /// @return spent Wei counted so far (at each operation's signed limits and max fee).
-    function getGasBudget(address account, bytes32 sessionId) external view returns (uint256 budget, uint256 spent) {
+    /// @notice What is left of a session's gas budget (wei, at each operation's signed limits
+    /// and max fee): the budget the owner granted minus every operation's maximum cost.
+    /// @return left The wei left, or `type(uint256).max` when the owner opted in to no cap.
+    function getGasLeft(address account, bytes32 sessionId) external view returns (uint256 left) {
         SessionState storage session = _sessions[sessionId][account];
-        if (session.flags & PolicyFlags.SESSION_GAS_UNLIMITED != 0) return (_NO_LIMIT, 0);
-        budget = session.gasBudget;
-        spent = budget - session.gasLeft;
+        if (session.flags & PolicyFlags.SESSION_GAS_UNLIMITED != 0) return _NO_LIMIT;
+        return session.gasLeft;
     }
 
     /// @notice The counters of a session on `target`: token amount, native value, calls.
@@ -294,7 +292,6 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             flags |= PolicyFlags.SESSION_GAS_UNLIMITED;
         } else {
             if (config.gasBudget > type(uint104).max) revert SessionLimitTooLarge(address(0), config.gasBudget);
-            session.gasBudget = uint128(config.gasBudget);
             session.gasLeft = uint104(config.gasBudget);
         }
         session.validAfter = config.validAfter;
@@ -539,10 +536,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         }
         uint256 cost = gas * uint128(uint256(userOp.gasFees));
         uint256 left = state >> 152;
-        if (cost > left) {
-            uint256 budget = session.gasBudget;
-            revert SessionGasBudgetExceeded(budget - left, cost, budget);
-        }
+        if (cost > left) revert SessionGasBudgetExceeded(left, cost);
         _store(session, (state & type(uint152).max) | ((left - cost) << 152));
     }
 

@@ -250,7 +250,7 @@ async function assertSafeGas(
           readContract(client, {
             address: session.module,
             abi: sessionKeyValidatorAbi,
-            functionName: 'getGasBudget',
+            functionName: 'getGasLeft',
             args: [session.account, session.id],
           }),
           readContract(client, {
@@ -272,9 +272,9 @@ async function assertSafeGas(
   }
   if (session.gasBudget === 'unlimited') return
   // A session not created yet (the chain refuses it anyway, or a grant creates it): its own budget.
-  const [total, spent] = budget?.[1][3] ? budget[0] : [session.gasBudget, 0n]
+  const left = budget?.[1][3] ? budget[0] : session.gasBudget
   const cost = maxCostOf(userOperation)
-  if (cost > total - spent) throw callRefusals.gasBudgetExceeded(spent, cost, total)
+  if (cost > left) throw callRefusals.gasBudgetExceeded(left, cost, { budget: session.gasBudget })
 }
 
 function parseSigningLimits(given: Partial<SigningLimits> | undefined): SigningLimits {

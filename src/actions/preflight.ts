@@ -29,7 +29,7 @@ export async function getSessionUsage(client: Client, parameters: { session: Ses
   const base = { address: session.module, abi: sessionKeyValidatorAbi } as const
   const [state, gas, epoch, ...targets] = await Promise.all([
     readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
-    readContract(client, { ...base, functionName: 'getGasBudget', args: [session.account, session.id] }),
+    readContract(client, { ...base, functionName: 'getGasLeft', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getEpoch', args: [session.account] }),
     ...session.permissions.map((p) =>
       readContract(client, { ...base, functionName: 'getTargetUsage', args: [session.account, session.id, p.target] }),
@@ -41,7 +41,7 @@ export async function getSessionUsage(client: Client, parameters: { session: Ses
     const [, tokenSpent, , valueSpent, , uses] = targets[i]
     usage[getAddress(p.target)] = { tokenSpent, valueSpent, uses }
   })
-  return { exists, revoked, enabled, gasSpent: gas[1], epoch, targets: usage }
+  return { exists, revoked, enabled, gasLeft: gas, epoch, targets: usage }
 }
 
 /** Parameters of {@link preflight}. */

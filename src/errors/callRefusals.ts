@@ -128,11 +128,12 @@ export const callRefusals = {
       detail: `paymaster ${paymaster} is not allowed by the session`,
       cause,
     }),
-  gasBudgetExceeded: (spent: bigint, cost: bigint, budget: bigint, { cause }: Cause = {}) =>
+  /** `budget` (the whole budget granted) is added when known. */
+  gasBudgetExceeded: (left: bigint, cost: bigint, { cause, budget }: Cause & { budget?: bigint | undefined } = {}) =>
     new CallNotPermittedError({
       index: 0,
       rule: 'gas-budget',
-      detail: `its maximum cost of ${cost} wei would bring the session's gas spending to ${spent + cost}, over the budget of ${budget} wei`,
+      detail: `its maximum cost of ${cost} wei (every gas limit times the max fee) is more than the ${left} wei left of the session's gas budget${budget === undefined ? '' : ` of ${budget} wei`}`,
       cause,
     }),
 }

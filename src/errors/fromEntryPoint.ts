@@ -121,7 +121,10 @@ function decodeModuleError(data: Hex, cause: unknown, context: Session | undefin
     case 'SessionUsesExceeded':
       return callRefusals.usesExceeded(index, target, args[2] as bigint, { cause })
     case 'SessionGasBudgetExceeded':
-      return callRefusals.gasBudgetExceeded(args[0] as bigint, args[1] as bigint, args[2] as bigint, { cause })
+      return callRefusals.gasBudgetExceeded(args[0] as bigint, args[1] as bigint, {
+        cause,
+        budget: typeof context?.gasBudget === 'bigint' ? context.gasBudget : undefined,
+      })
     case 'SessionLimitExceeded':
       return new SpendingLimitExceededError({
         index,

@@ -1,6 +1,6 @@
 // Mirrors the validation path of contracts/session/SessionKeyValidator.sol, rule for rule and
 // in the same order, so that the error the SDK predicts is the one the chain would give.
-import { type Address, getAddress, type Hex } from 'viem'
+import { type Address, getAddress, type Hex, maxUint256 } from 'viem'
 import { callRefusals } from '../errors/callRefusals.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import {
@@ -41,8 +41,8 @@ export type SessionUsage = {
   exists: boolean
   revoked: boolean
   enabled: boolean
-  /** Wei counted against the gas budget (0 when the budget is unlimited). */
-  gasSpent: bigint
+  /** Wei left of the gas budget (`maxUint256` when unlimited, 0 for no session). */
+  gasLeft: bigint
   /** The account's revocation epoch (what an off-chain grant must name). */
   epoch: bigint
   /** Keyed by checksummed destination address. */
@@ -125,7 +125,13 @@ export function checkSessionOperation(
         currentEpoch: usage.epoch,
       })
     }
-    state = { ...usage, exists: true, enabled: session.enabled, gasSpent: 0n, targets: {} }
+    state = {
+      ...usage,
+      exists: true,
+      enabled: session.enabled,
+      gasLeft: session.gasBudget === 'unlimited' ? maxUint256 : session.gasBudget,
+      targets: {},
+    }
     validUntil = Math.min(validUntil, grant.enableBefore)
   }
   if (!state.exists) throw new SessionNotFoundError({ sessionId: session.id, account: session.account })
@@ -141,7 +147,7 @@ export function checkSessionOperation(
         fix: 'pass the user operation (or maxCostOf(userOperation))',
       })
     }
-    checkGasBudget(session.gasBudget, state.gasSpent, operation.maxCost)
+    checkGasBudget(session.gasBudget, state.gasLeft, operation.maxCost)
   }
   const counters = new Map<string, TargetUsage>(Object.entries(state.targets).map(([k, v]) => [k, { ...v }]))
   checkExecution(session, counters, toBytes(operation.callData), context.tokens ?? {})
@@ -167,10 +173,8 @@ function checkPaymaster(session: Session, paymaster: Address | undefined): void 
   }
 }
 
-function checkGasBudget(budget: bigint, spent: bigint, cost: bigint): void {
-  if (cost > budget - spent) {
-    throw callRefusals.gasBudgetExceeded(spent, cost, budget)
-  }
+function checkGasBudget(budget: bigint, left: bigint, cost: bigint): void {
+  if (cost > left) throw callRefusals.gasBudgetExceeded(left, cost, { budget })
 }
 
 type Counters = Map<string, TargetUsage>

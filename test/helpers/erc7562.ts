@@ -24,7 +24,7 @@ export async function traceValidation(client: Client, from: Address, userOperati
   if (report.violations.length > 0) {
     const v = report.violations[0]
     throw new Error(
-      `ERC-7562 violation in validation: ${v.rule === 'opcode' ? `opcode ${v.opcode}` : `${v.opcode} of slot ${v.slot}`} in ${v.contract} (pc ${v.pc}); ${report.violations.length} in all`,
+      `ERC-7562 violation in validation (${v.code}): ${v.rule === 'storage' ? `${v.opcode} of slot ${v.slot}` : `opcode ${v.opcode}${v.target ? ` on ${v.target}` : ''}`} in ${v.contract} (pc ${v.pc}); ${report.violations.length} in all`,
     )
   }
 }

@@ -2,10 +2,15 @@
 
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { encodeFunctionData, getAddress, type Hex } from 'viem'
+import { encodeFunctionData, getAddress, type Hex, numberToHex } from 'viem'
 import { sessionAccountAbi } from '../../src/abis.js'
 import { checkErc7562 } from '../../src/devnet/index.js'
-import { badValidatorAbi, badValidatorBytecode } from '../../src/generated/testContracts.js'
+import {
+  badValidatorAbi,
+  badValidatorBytecode,
+  offendingValidatorAbi,
+  offendingValidatorBytecode,
+} from '../../src/generated/testContracts.js'
 import { prepareUserOperation07 } from '../../src/index.js'
 import { createFixture, type Fixture, tusd } from '../helpers/fixture.js'
 
@@ -56,4 +61,40 @@ describe('attack 23: the ERC-7562 check of validation', () => {
       found.join(', '),
     )
   })
+  const modes: [number, string, string][] = [
+    [1, 'OP-041', 'EXTCODEHASH'],
+    [2, 'OP-041', 'STATICCALL'],
+    [3, 'OP-054', 'STATICCALL'],
+    [4, 'OP-061', 'CALL'],
+    [5, 'OP-062', 'STATICCALL'],
+    [6, 'OP-070', 'TSTORE'],
+    [7, 'OP-080', 'SELFBALANCE'],
+  ]
+  for (const [mode, code, opcode] of modes) {
+    it(`catches a validator that breaks ${code} (${opcode})`, async () => {
+      await f.reset()
+      const hash = await f.client.deployContract({
+        abi: offendingValidatorAbi,
+        bytecode: offendingValidatorBytecode,
+        account: f.client.account,
+        chain: f.client.chain,
+      })
+      const offender = getAddress((await f.client.waitForTransactionReceipt({ hash })).contractAddress as `0x${string}`)
+      const install = encodeFunctionData({
+        abi: sessionAccountAbi,
+        functionName: 'installModule',
+        args: [1n, offender, '0x'],
+      })
+      await f.send(f.ownerAccount, [{ to: f.account, data: install }])
+      const userOperation = await prepareUserOperation07(f.client, {
+        account: f.ownerAccount,
+        callData: await f.ownerAccount.encodeCalls([f.transfer(1n)]),
+      })
+      userOperation.nonce = BigInt(offender) << 96n
+      userOperation.signature = numberToHex(mode, { size: 1 })
+      const report = await checkErc7562(f.client, { userOperation, from: f.client.account.address })
+      const found = report.violations.map((v) => `${v.code}:${v.opcode}:${v.contract}`)
+      assert.ok(found.includes(`${code}:${opcode}:${offender}`), found.join(', '))
+    })
+  }
 })

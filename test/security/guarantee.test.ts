@@ -123,7 +123,7 @@ async function snapshotState(session?: Session) {
         f.client.readContract({
           address: sessionKeyValidatorAddress,
           abi: sessionKeyValidatorAbi,
-          functionName: 'getGasBudget',
+          functionName: 'getGasLeft',
           args: [f.account, session.id],
         }),
         ...session.permissions.map((p) =>
@@ -359,13 +359,13 @@ describe('hole 2: gas drain', () => {
     })
     const paid = ethBefore - (await f.client.getBalance({ address: f.account }))
     assert.ok(paid > 0n && paid <= budget, `paid ${paid} wei, budget ${budget}`)
-    const [, spent] = await f.client.readContract({
+    const left = await f.client.readContract({
       address: sessionKeyValidatorAddress,
       abi: sessionKeyValidatorAbi,
-      functionName: 'getGasBudget',
+      functionName: 'getGasLeft',
       args: [f.account, session.id],
     })
-    assert.equal(spent, gas * userOperation.maxFeePerGas)
+    assert.equal(left, budget - gas * userOperation.maxFeePerGas)
     // The next operation, at any fee, is over the budget: refused.
     const next = await prepareUserOperation07(f.client, { account: dapp, callData: userOperation.callData })
     next.signature = await signAsKey(key.privateKey, session, next)
@@ -406,14 +406,13 @@ describe('hole 2: gas drain', () => {
 
   it('hole 2: no session exists on chain without a bound; unlimited is recorded as such and shown as a warning', async () => {
     const { session } = await grantOnChain({ gasBudget: 'unlimited' })
-    const [budget, spent] = await f.client.readContract({
+    const left = await f.client.readContract({
       address: sessionKeyValidatorAddress,
       abi: sessionKeyValidatorAbi,
-      functionName: 'getGasBudget',
+      functionName: 'getGasLeft',
       args: [f.account, session.id],
     })
-    assert.equal(budget, maxUint256)
-    assert.equal(spent, 0n)
+    assert.equal(left, maxUint256)
     const { warnings } = await describeSession(session, { client: f.client })
     assert.deepEqual(warnings, ["⚠ No gas budget: the key may spend the account's ETH on gas without limit"])
     // A budget the module cannot store is refused, never widened to "none".
