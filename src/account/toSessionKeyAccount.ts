@@ -1,7 +1,7 @@
 import { concat, type Hex, keccak256, type LocalAccount } from 'viem'
 import { entryPoint07Abi, getUserOperationHash, type SmartAccount, toSmartAccount } from 'viem/account-abstraction'
 import { privateKeyToAccount } from 'viem/accounts'
-import { estimateFeesPerGas, readContract } from 'viem/actions'
+import { estimateFeesPerGas, getGasPrice, readContract } from 'viem/actions'
 import { entryPointAddress } from '../constants/addresses.js'
 import { BaseError } from '../errors/base.js'
 import { callRefusals } from '../errors/callRefusals.js'
@@ -243,7 +243,8 @@ async function assertSafeGas(
     })
   }
   const [fees, budget] = await Promise.all([
-    estimateFeesPerGas(client),
+    // Chains without EIP-1559 fees: the legacy gas price is the reference.
+    estimateFeesPerGas(client).catch(async () => ({ maxFeePerGas: await getGasPrice(client) })),
     creates || session.gasBudget === 'unlimited'
       ? undefined
       : Promise.all([

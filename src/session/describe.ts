@@ -87,8 +87,8 @@ export async function describeSession(
 }
 
 /**
- * Allowances the account already gave to a destination of the session, on a token the
- * session limits: that destination can move them whatever the session's token limit says.
+ * Allowances the account already gave to a destination or a paymaster of the session, on a
+ * token the session limits: that spender can move them whatever the session's limit says.
  */
 async function describeAllowances(
   client: Client,
@@ -96,7 +96,8 @@ async function describeAllowances(
   meta: Record<string, TokenMeta>,
 ): Promise<string[]> {
   const tokens = session.permissions.filter((p) => p.tokenLimit !== undefined).map((p) => p.target)
-  const spenders = session.permissions.map((p) => p.target)
+  // Destinations, and paymasters: a token paymaster takes its fee through an allowance.
+  const spenders = [...session.permissions.map((p) => p.target), ...session.paymasters]
   const pairs = tokens.flatMap((token) => spenders.filter((s) => s !== token).map((spender) => ({ token, spender })))
   const found = await Promise.all(
     pairs.map(async ({ token, spender }) => {

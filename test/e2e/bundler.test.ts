@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import {
@@ -38,6 +39,7 @@ import {
   SpendingLimitExceededError,
   toOwnerAccount,
   toSessionKeyAccount,
+  UnsafeUserOperationGasError,
   type UserOperationSubmitter,
 } from '../../src/index.js'
 
@@ -110,18 +112,24 @@ describe('devnet server', () => {
   })
 })
 
+/** A new owner account with `eth` and 10,000 TUSD, the devnet's admin client, and a fresh recipient. */
+async function fundedOwner(eth: bigint) {
+  const { client } = context
+  const [sender] = await createWalletClient({ chain: hardhat, transport: http(server.rpcUrl) }).getAddresses()
+  const admin = createWalletClient({ chain: hardhat, transport: http(server.rpcUrl), account: sender })
+    .extend(publicActions)
+    .extend(testActions({ mode: 'hardhat' }))
+  const owner = await toOwnerAccount({ client, owner: privateKeyToAccount(generatePrivateKey()) })
+  await admin.setBalance({ address: owner.address, value: eth })
+  const token = server.testToken
+  await mintTestToken(admin as never, { token, to: owner.address, amount: tusd(10_000) })
+  return { admin, owner, token, recipient: privateKeyToAccount(generatePrivateKey()).address }
+}
+
 describe('the seed flow through Alto', () => {
   it('grants, transfers, and rejects everything outside the session', async () => {
     const { client, bundlerClient } = context
-    const [sender] = await createWalletClient({ chain: hardhat, transport: http(server.rpcUrl) }).getAddresses()
-    const admin = createWalletClient({ chain: hardhat, transport: http(server.rpcUrl), account: sender })
-      .extend(publicActions)
-      .extend(testActions({ mode: 'hardhat' }))
-    const owner = await toOwnerAccount({ client, owner: privateKeyToAccount(generatePrivateKey()) })
-    await admin.setBalance({ address: owner.address, value: parseEther('1') })
-    const token = server.testToken
-    await mintTestToken(admin as never, { token, to: owner.address, amount: tusd(10_000) })
-    const recipient = privateKeyToAccount(generatePrivateKey()).address
+    const { admin, owner, token, recipient } = await fundedOwner(parseEther('1'))
     const transfer = (amount: bigint, on: Address = token) => ({
       to: on,
       data: encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [recipient, amount] }),
@@ -208,5 +216,82 @@ describe('the seed flow through Alto', () => {
       args: [recipient],
     })
     assert.equal(balance, tusd(600) + 1n)
+  })
+
+  it('hole 2: a hostile bundler that inflates its gas estimate gets no signature, and nothing moves', async () => {
+    const { client } = context
+    const { owner, token, recipient } = await fundedOwner(parseEther('100'))
+    const now = Number((await client.getBlock()).timestamp)
+    const key = generateSessionKey()
+    const session = defineSession({
+      account: owner.address,
+      chainId: hardhat.id,
+      sessionKey: key.address,
+      permissions: [
+        { whitelistDestination: token, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: tusd(1000) },
+      ],
+      validity: { endTimestamp: now + 3600 },
+      gasBudget: parseEther('0.0005'),
+      now,
+    })
+    await submitter.sendUserOperation({ account: owner, calls: await getGrantSessionCalls(client, { session }) })
+    const dapp = await toSessionKeyAccount({ client, session, sessionKey: key.privateKey })
+
+    // A real bundler (Alto) behind a proxy on 127.0.0.1 that rewrites its gas estimates.
+    let inflateTo = 0n
+    const proxy = createHttpServer(async (request, response) => {
+      const chunks: Buffer[] = []
+      for await (const chunk of request) chunks.push(chunk as Buffer)
+      const body = Buffer.concat(chunks).toString()
+      const answer = await fetch(server.bundlerUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      }).then((r) => r.json())
+      const estimate = JSON.parse(body).method === 'eth_estimateUserOperationGas'
+      if (estimate && answer.result) answer.result.preVerificationGas = `0x${inflateTo.toString(16)}`
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    const { port } = proxy.address() as { port: number }
+    const bundlerClient = createBundlerClient({
+      client,
+      transport: http(`http://127.0.0.1:${port}`),
+      pollingInterval: 100,
+    })
+    const hostile = createBundlerSubmitter({ bundlerClient })
+    // Without the pre-flight check, the signer itself is the last gate.
+    const unchecked = createBundlerSubmitter({ bundlerClient, preflight: false })
+    const transfer = {
+      to: token,
+      data: encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [recipient, tusd(1)] }),
+    }
+    const state = () =>
+      Promise.all([
+        client.getBalance({ address: owner.address }),
+        client.readContract({ address: token, abi: testTokenAbi, functionName: 'balanceOf', args: [recipient] }),
+        dapp.getNonce(),
+        getSpendingLimits(client, { session }),
+      ])
+    try {
+      const before = await state()
+      // 60,000,000 gas of preVerificationGas: over the signing limit.
+      inflateTo = 60_000_000n
+      await assert.rejects(
+        unchecked.sendUserOperation({ account: dapp, calls: [transfer] }),
+        (e: unknown) => e instanceof UnsafeUserOperationGasError && e.field === 'preVerificationGas',
+      )
+      // Within the signing limit, over what is left of the session's budget: the chain's refusal, predicted.
+      inflateTo = 1_900_000n
+      for (const through of [hostile, unchecked]) {
+        await assert.rejects(
+          through.sendUserOperation({ account: dapp, calls: [transfer] }),
+          (e: unknown) => e instanceof CallNotPermittedError && e.rule === 'gas-budget',
+        )
+      }
+      assert.deepEqual(await state(), before, 'no operation was signed or sent')
+    } finally {
+      proxy.close()
+    }
   })
 })

@@ -31,6 +31,7 @@ import {
   findEntryPointRejection,
   fromEntryPointRejection,
   generateSessionKey,
+  handleUserOperation,
   InvalidParameterError,
   type PermissionInput,
   preflight,
@@ -55,6 +56,7 @@ const selectors = {
   transferFrom: 'transferFrom(address,address,uint256)',
   ping: 'ping(uint256)',
   poke: 'poke()',
+  mark: 'mark(address,uint8,bool)',
 } as const
 
 export type Case = {
@@ -65,8 +67,13 @@ export type Case = {
   gasBudget: bigint | undefined
   calls: CallSpec[]
   mode: 'single' | 'batch' | 'try' | 'delegate' | 'dirty'
-  mutation: 'none' | 'offset' | 'trailing' | 'length'
+  mutation: 'none' | 'offset' | 'trailing' | 'length' | 'element'
+  /** How many times the same operation goes to the chain first (earlier spending). */
+  repeat: number
 }
+
+/** A rule on `mark(address who, uint8 level, bool on)`. */
+type MarkRule = { arg: 'who' | 'level' | 'on'; condition: 'eq' | 'neq' | 'lte' | 'gte' | 'oneOf'; value: number }
 
 type PermissionSpec = {
   target: 'token' | 'otherToken' | 'target'
@@ -75,6 +82,7 @@ type PermissionSpec = {
   valueLimit?: { perCall?: bigint; total?: bigint }
   maxUses?: number
   rule?: { condition: 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'oneOf'; values: bigint[] }
+  markRules?: MarkRule[]
   allowTryMode: boolean
   allowDelegatecall: boolean
   allowEmptyCalldata: boolean
@@ -82,9 +90,11 @@ type PermissionSpec = {
 
 type CallSpec = {
   target: 'token' | 'otherToken' | 'target' | 'account' | 'module' | 'zero' | 'stranger'
-  kind: 'transfer' | 'approve' | 'transferFrom' | 'ping' | 'poke' | 'empty' | 'short' | 'random' | 'dirty'
+  kind: 'transfer' | 'approve' | 'transferFrom' | 'ping' | 'poke' | 'mark' | 'empty' | 'short' | 'random' | 'dirty'
   amount: bigint
   value: bigint
+  /** Random bytes: the calldata of a `random` call (after a permitted selector half the time). */
+  noise: Uint8Array
 }
 
 const amount = fc.oneof(fc.bigInt({ min: 0n, max: 2000n }), fc.constantFrom(0n, 1n, 1000n, 2n ** 120n))
@@ -113,6 +123,17 @@ const permissionSpec: fc.Arbitrary<PermissionSpec> = fc
       }),
       4,
     ),
+    markRules: sometimes(
+      fc.array(
+        fc.record({
+          arg: fc.constantFrom('who', 'level', 'on'),
+          condition: fc.constantFrom('eq', 'neq', 'lte', 'gte', 'oneOf'),
+          value: fc.integer({ min: 0, max: 5 }),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
+      3,
+    ),
     allowTryMode: fc.boolean(),
     allowDelegatecall: fc.boolean(),
     allowEmptyCalldata: fc.boolean(),
@@ -121,11 +142,16 @@ const permissionSpec: fc.Arbitrary<PermissionSpec> = fc
     mixedLimit: fc.integer({ min: 0, max: 9 }),
   })
   .map(({ mixedLimit, ...p }) => {
-    const tokenMethods = p.methods.filter((m) => m !== 'ping' && m !== 'poke')
+    const tokenMethods = p.methods.filter((m) => m !== 'ping' && m !== 'poke' && m !== 'mark')
     if (p.tokenLimit !== undefined && mixedLimit > 0) {
       if (tokenMethods.length > 0) p.methods = tokenMethods
       else p.tokenLimit = undefined
     }
+    // Rules only where their method is granted: the case shows exactly what is enforced.
+    if (p.rule && !p.methods.includes('ping') && !(p.methods.includes('transfer') && p.rule.condition !== 'oneOf')) {
+      p.rule = undefined
+    }
+    if (p.markRules && !p.methods.includes('mark')) p.markRules = undefined
     return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as PermissionSpec
   })
 const callSpec: fc.Arbitrary<CallSpec> = fc.record({
@@ -137,6 +163,8 @@ const callSpec: fc.Arbitrary<CallSpec> = fc.record({
     'transferFrom',
     'ping',
     'poke',
+    'mark',
+    'mark',
     'empty',
     'short',
     'random',
@@ -144,6 +172,7 @@ const callSpec: fc.Arbitrary<CallSpec> = fc.record({
   ),
   amount,
   value: fc.oneof(fc.constant(0n), fc.constant(0n), fc.bigInt({ min: 1n, max: 100n })),
+  noise: fc.uint8Array({ maxLength: 100 }),
 })
 
 const weighted = <T>(...items: [number, fc.Arbitrary<T>][]) =>
@@ -151,7 +180,11 @@ const weighted = <T>(...items: [number, fc.Arbitrary<T>][]) =>
 
 /** Amounts on and next to every boundary of a permission (rule values, limits), where bugs hide. */
 function boundaries(p: PermissionSpec): bigint[] {
-  const edges = [...(p.rule?.values ?? []), ...(p.tokenLimit === undefined ? [] : [p.tokenLimit])]
+  const edges = [
+    ...(p.rule?.values ?? []),
+    ...(p.tokenLimit === undefined ? [] : [p.tokenLimit]),
+    ...(p.markRules ?? []).map((r) => BigInt(r.value)),
+  ]
   return edges.flatMap((v) => [v - 1n, v, v + 1n]).filter((v) => v >= 0n)
 }
 
@@ -173,8 +206,9 @@ const callFor = (permissions: PermissionSpec[]): fc.Arbitrary<CallSpec> =>
             kind: fc.constantFrom(...p.methods),
             amount: edges.length > 0 ? weighted([1, amount], [4, fc.constantFrom(...edges)]) : amount,
             value: weighted([4, fc.constant(0n)], [1, fc.constantFrom(...valueEdges(p))]),
+            noise: fc.uint8Array({ maxLength: 100 }),
           })
-          .map(({ kind, amount, value }) => ({ target: p.target, kind, amount, value }) as CallSpec)
+          .map(({ kind, amount, value, noise }) => ({ target: p.target, kind, amount, value, noise }) as CallSpec)
       }),
     ],
     [2, callSpec],
@@ -206,7 +240,9 @@ export const caseArbitrary: fc.Arbitrary<Case> = fc
         [1, fc.constant('offset' as const)],
         [1, fc.constant('trailing' as const)],
         [1, fc.constant('length' as const)],
+        [1, fc.constant('element' as const)],
       ),
+      repeat: weighted([6, fc.constant(0)], [3, fc.constant(1)], [1, fc.constant(2)]),
     }),
   )
 
@@ -217,7 +253,8 @@ export function verdict(error: unknown): string {
   if (error instanceof SpendingLimitExceededError) return `token-limit@${error.index}`
   if (error instanceof SessionRevokedError) return 'revoked'
   if (error instanceof SessionDisabledError) return 'disabled'
-  if (error instanceof SessionExpiredError || error instanceof SessionNotYetValidError) return 'time'
+  if (error instanceof SessionExpiredError) return 'expired'
+  if (error instanceof SessionNotYetValidError) return 'not-yet-valid'
   return `unexpected: ${(error as Error)?.message?.split('\n')[0] ?? String(error)}`
 }
 
@@ -302,17 +339,31 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
 
   const callData = buildCallData(f, c)
   const dapp = await toSessionKeyAccount({ client: f.client, session, sessionKey: key.privateKey })
-  const userOperation = await prepareUserOperation07(f.client, { account: dapp, callData })
   // Signed straight with the key: the SDK's signer would refuse what is over the gas budget,
   // and the chain must be asked anyway.
-  const userOpHash = getUserOperationHash({
-    userOperation,
-    entryPointAddress,
-    entryPointVersion: '0.7',
-    chainId: f.devnet.chain.id,
-  })
-  const rsv = await privateKeyToAccount(key.privateKey).sign({ hash: keccak256(concat([userOpHash, session.id])) })
-  userOperation.signature = concat(['0x00', session.sessionKey, session.salt, rsv])
+  const signed = async () => {
+    const op = await prepareUserOperation07(f.client, { account: dapp, callData })
+    const userOpHash = getUserOperationHash({
+      userOperation: op,
+      entryPointAddress,
+      entryPointVersion: '0.7',
+      chainId: f.devnet.chain.id,
+    })
+    const rsv = await privateKeyToAccount(key.privateKey).sign({ hash: keccak256(concat([userOpHash, session.id])) })
+    op.signature = concat(['0x00', session.sessionKey, session.salt, rsv])
+    return op
+  }
+  // Earlier operations go to the chain first: both sides then judge with the counters they left.
+  let sentBefore = 0
+  for (let i = 0; i < c.repeat; i++) {
+    try {
+      await handleUserOperation(f.client, { userOperation: await signed(), beneficiary: f.client.account.address })
+      sentBefore++
+    } catch {
+      // refused (or reverted): nothing counted, or counted and reverted; the chain knows
+    }
+  }
+  const userOperation = await signed()
 
   let chainError: unknown
   try {
@@ -341,7 +392,7 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
   return {
     chain: verdict(chainError),
     sdk: verdict(sdkError),
-    detail: `callData ${callData}`,
+    detail: `after ${sentBefore} earlier operation(s); callData ${callData}`,
   }
 }
 
@@ -367,18 +418,36 @@ function toPermissionInput(p: PermissionSpec, target: Address): PermissionInput 
             },
           ]
         : undefined
+  const markRules = (p.markRules ?? []).map((r) => ({
+    method: 'mark(address who, uint8 level, bool on)',
+    arg: r.arg,
+    condition: r.arg === 'level' ? r.condition : r.condition === 'lte' || r.condition === 'gte' ? 'eq' : r.condition,
+    value: ruleValue(r),
+  }))
+  const rules = [...(rule ?? []), ...markRules]
   return {
     whitelistDestination: target,
     whitelistMethods: methods,
     ...(p.tokenLimit === undefined ? {} : { tokenAmount: p.tokenLimit }),
     ...(p.valueLimit === undefined ? {} : { valueLimit: p.valueLimit }),
     ...(p.maxUses === undefined ? {} : { maxUses: p.maxUses }),
-    ...(rule ? { rules: rule } : {}),
+    ...(rules.length > 0 ? { rules } : {}),
     allowTryMode: p.allowTryMode,
     allowDelegatecall: p.allowDelegatecall,
     allowEmptyCalldata: p.allowEmptyCalldata,
   }
 }
+
+/** The value of a rule on `mark`: `who` is one of two known addresses, `on` a bool, `level` a number. */
+function ruleValue(r: MarkRule): unknown {
+  const pick = (n: number) => (r.arg === 'who' ? markAddresses[n % 2] : r.arg === 'on' ? n % 2 === 1 : n)
+  return r.condition === 'oneOf' ? [pick(r.value), pick(r.value + 1)] : pick(r.value)
+}
+
+const markAddresses = [
+  '0x000000000000000000000000000000000000bEEF',
+  '0x000000000000000000000000000000000000dEaD',
+] as const
 
 function buildCallData(f: Fixture, c: Case): Hex {
   const targets: Record<CallSpec['target'], Address> = {
@@ -406,12 +475,21 @@ function buildCallData(f: Fixture, c: Case): Hex {
         return encodeFunctionData({ abi: testTargetAbi, functionName: 'ping', args: [call.amount] })
       case 'poke':
         return encodeFunctionData({ abi: testTargetAbi, functionName: 'poke' })
+      case 'mark': {
+        const n = Number(call.amount % 8n)
+        return encodeFunctionData({
+          abi: testTargetAbi,
+          functionName: 'mark',
+          args: [markAddresses[n % 2], n % 6, n % 3 === 1],
+        })
+      }
       case 'empty':
         return '0x'
       case 'short':
         return '0xa905'
       case 'random':
-        return toHex(call.amount, { size: 36 })
+        // Truly random bytes, after a selector of the session half the time.
+        return call.amount % 2n === 0n ? toHex(call.noise) : concat(['0xa9059cbb', toHex(call.noise)])
       case 'dirty':
         return concat(['0xa9059cbb', `0xff${'00'.repeat(11)}`, f.recipient, pad(numberToHex(call.amount))])
     }
@@ -441,6 +519,12 @@ function buildCallData(f: Fixture, c: Case): Hex {
   if (c.mutation === 'offset')
     callData = concat([callData.slice(0, 74) as Hex, pad('0x60'), `0x${callData.slice(138)}`])
   if (c.mutation === 'trailing') callData = concat([callData, pad('0x01')])
+  // Inside a batch: the first element's offset moved by one word.
+  if (c.mutation === 'element' && (c.mode === 'batch' || c.mode === 'try')) {
+    const at = 2 + 164 * 2
+    const bent = BigInt(`0x${callData.slice(at, at + 64)}`) + 32n
+    callData = `${callData.slice(0, at)}${bent.toString(16).padStart(64, '0')}${callData.slice(at + 64)}` as Hex
+  }
   if (c.mutation === 'length')
     callData = concat([callData.slice(0, 138) as Hex, pad(numberToHex(maxUint256 >> 200n)), `0x${callData.slice(202)}`])
   return callData

@@ -177,6 +177,11 @@ describe('native value', () => {
       ],
     })
     await f.send(dapp, [{ to: payee, value: parseEther('1') }])
+    // One wei over the per-call limit: refused, and nothing moved.
+    const accountBefore = await f.client.getBalance({ address: f.account })
+    await assert.rejects(f.send(dapp, [{ to: payee, value: parseEther('1') + 1n }]), isRule('value'))
+    assert.equal(await f.client.getBalance({ address: payee }), parseEther('1'))
+    assert.equal(await f.client.getBalance({ address: f.account }), accountBefore)
     await assert.rejects(f.send(dapp, [{ to: payee, value: parseEther('1.5') }]), isRule('value'))
     await assert.rejects(
       f.send(dapp, [

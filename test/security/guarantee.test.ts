@@ -338,41 +338,51 @@ describe('hole 2: gas drain', () => {
     const budget = parseEther('0.01')
     const { session, key } = await grantOnChain({ gasBudget: budget })
     const dapp = await toSessionKeyAccount({ client: f.client, session, sessionKey: key.privateKey })
-    const userOperation = await prepareUserOperation07(f.client, {
-      account: dapp,
-      callData: await dapp.encodeCalls([f.transfer(tusd(1))]),
-    })
-    // Exactly the budget: every gas limit times the max fee.
-    const gas = userOperation.verificationGasLimit + userOperation.callGasLimit + userOperation.preVerificationGas
-    userOperation.maxFeePerGas = budget / gas
-    userOperation.maxPriorityFeePerGas = userOperation.maxFeePerGas
-    userOperation.signature = await signAsKey(key.privateKey, session, userOperation)
+    const callData = await dapp.encodeCalls([f.transfer(tusd(1))])
+    const gasLeft = () =>
+      f.client.readContract({
+        address: sessionKeyValidatorAddress,
+        abi: sessionKeyValidatorAbi,
+        functionName: 'getGasLeft',
+        args: [f.account, session.id],
+      })
+    /** An operation whose maximum cost is `gas × fee`, signed by the key, sent past the SDK. */
+    const withFee = async (fee: (gas: bigint) => bigint) => {
+      const op = await prepareUserOperation07(f.client, { account: dapp, callData })
+      const gas = op.verificationGasLimit + op.callGasLimit + op.preVerificationGas
+      op.maxFeePerGas = fee(gas)
+      op.maxPriorityFeePerGas = op.maxFeePerGas
+      op.signature = await signAsKey(key.privateKey, session, op)
+      return { op, cost: gas * op.maxFeePerGas, gas }
+    }
+    const send = (op: UserOperation<'0.7'>) =>
+      f.client.writeContract({
+        address: entryPointAddress,
+        abi: entryPoint07Abi,
+        functionName: 'handleOps',
+        args: [[toPackedUserOperation(op)], attacker],
+        account: f.client.account,
+        chain: f.client.chain,
+        gas: 8_000_000n,
+      })
     const ethBefore = await f.client.getBalance({ address: f.account })
-    await f.client.writeContract({
-      address: entryPointAddress,
-      abi: entryPoint07Abi,
-      functionName: 'handleOps',
-      args: [[toPackedUserOperation(userOperation)], attacker],
-      account: f.client.account,
-      chain: f.client.chain,
-      gas: 8_000_000n,
-    })
-    const paid = ethBefore - (await f.client.getBalance({ address: f.account }))
-    assert.ok(paid > 0n && paid <= budget, `paid ${paid} wei, budget ${budget}`)
-    const left = await f.client.readContract({
-      address: sessionKeyValidatorAddress,
-      abi: sessionKeyValidatorAbi,
-      functionName: 'getGasLeft',
-      args: [f.account, session.id],
-    })
-    assert.equal(left, budget - gas * userOperation.maxFeePerGas)
-    // The next operation, at any fee, is over the budget: refused.
-    const next = await prepareUserOperation07(f.client, { account: dapp, callData: userOperation.callData })
-    next.signature = await signAsKey(key.privateKey, session, next)
+    // Half the budget, then one wei-per-gas over what is left (refused), then all that is left.
+    const first = await withFee((gas) => budget / 2n / gas)
+    await send(first.op)
+    const left = await gasLeft()
+    assert.equal(left, budget - first.cost)
+    const over = await withFee((gas) => left / gas + 1n)
+    assert.ok(over.cost > left && over.cost <= left + over.gas)
     const before = await snapshotState(session)
-    const error = await forceOnChain(next, session)
+    const error = await forceOnChain(over.op, session)
     assert.ok(error instanceof CallNotPermittedError && error.rule === 'gas-budget', String(error))
     assert.deepEqual(await snapshotState(session), before)
+    const rest = await withFee((gas) => left / gas)
+    await send(rest.op)
+    assert.equal(await gasLeft(), left - rest.cost)
+    const paid = ethBefore - (await f.client.getBalance({ address: f.account }))
+    assert.ok(paid > 0n && paid <= budget, `paid ${paid} wei, budget ${budget}`)
+    assert.equal(await f.balanceOf(f.recipient), tusd(2), 'both operations within the budget ran')
   })
 
   it('hole 2: an inflated bundler estimate is refused before signing (gas caps and the remaining budget)', async () => {

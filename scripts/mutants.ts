@@ -1,0 +1,260 @@
+/**
+ * npm run mutants — seeded bugs in the module and the SDK's checks, each of which the tests
+ * must catch. For every mutant: apply one edit, recompile when it is Solidity, run the test
+ * files that guard that rule, and restore the file. A mutant is killed when those tests
+ * fail. Prints each verdict and the kill count; exits 1 if any mutant survived.
+ * `--only N[,M]` runs some of them.
+ */
+import { spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+type Mutant = { file: string; what: string; find: string; replace: string; tests: string[] }
+
+const module = 'contracts/session/SessionKeyValidator.sol'
+const policy = 'src/policy/checkSessionOperation.ts'
+const guarantee = 'test/security/guarantee.test.ts'
+const attacks = 'test/security/attacks.test.ts'
+const differential = 'test/security/differential.test.ts'
+const policyTests = 'test/integration/policy.test.ts'
+const grantTests = 'test/integration/grant.test.ts'
+const policyUnit = 'test/unit/policy.test.ts'
+
+const mutants: Mutant[] = [
+  // ── the module ──
+  {
+    file: module,
+    what: 'gas budget compared with twice what is left',
+    find: 'if (cost > left) revert SessionGasBudgetExceeded(left, cost);',
+    replace: 'if (cost > left * 2) revert SessionGasBudgetExceeded(left, cost);',
+    tests: [guarantee, policyTests],
+  },
+  {
+    file: module,
+    what: "a grant's epoch is not checked",
+    find: 'if (epoch != current) revert SessionGrantEpochInvalid(sessionId, epoch, current);',
+    replace: '',
+    tests: [guarantee, grantTests],
+  },
+  {
+    file: module,
+    what: 'the epoch after a revocation is predictable (no random part)',
+    find: 'uint128 epoch = uint128((count << 96) | random);',
+    replace: 'uint128 epoch = uint128(count << 96) | (random & 0);',
+    tests: [guarantee],
+  },
+  {
+    file: module,
+    what: 'the session key does not sign the grant it carries',
+    find: 'signedFor = _hashPair(sessionId, grantDigest);',
+    replace: 'signedFor = sessionId;',
+    tests: [guarantee, grantTests],
+  },
+  {
+    file: module,
+    what: "the grant's deadline does not narrow the window",
+    find: 'if (enableBefore != 0 && enableBefore < validUntil) validUntil = enableBefore;',
+    replace: '',
+    tests: [guarantee],
+  },
+  {
+    file: module,
+    what: 'a token limit beside an uncountable method is accepted',
+    find: 'if (flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0) revert SessionTokenLimitUncountable(target, selector);',
+    replace: '',
+    tests: [guarantee],
+  },
+  {
+    file: module,
+    what: 'the token limit ignores what was spent before',
+    find: 'if (amount > limit - spent) revert SessionLimitExceeded(index, target, spent, amount, limit);',
+    replace: 'if (amount > limit) revert SessionLimitExceeded(index, target, spent, amount, limit);',
+    tests: [attacks],
+  },
+  {
+    file: module,
+    what: 'the native value total ignores what was sent before',
+    find: 'if (value > limit - spent) revert SessionValueLimitExceeded(index, target, spent, value, limit);',
+    replace: 'if (value > limit) revert SessionValueLimitExceeded(index, target, spent, value, limit);',
+    tests: [policyTests],
+  },
+  {
+    file: module,
+    what: 'one use more than maxUses',
+    find: 'if (uses >= policy.maxUses) revert SessionUsesExceeded(index, target, policy.maxUses);',
+    replace: 'if (uses > policy.maxUses) revert SessionUsesExceeded(index, target, policy.maxUses);',
+    tests: [policyTests],
+  },
+  {
+    file: module,
+    what: 'the per-call value limit lets one wei more through',
+    find: 'if (flags & PolicyFlags.TARGET_VALUE_PER_CALL_LIMITED != 0 && value > policy.valueLimitPerCall) {',
+    replace: 'if (flags & PolicyFlags.TARGET_VALUE_PER_CALL_LIMITED != 0 && value > policy.valueLimitPerCall + 1) {',
+    tests: [policyTests, differential],
+  },
+  {
+    file: module,
+    what: 'any paymaster is accepted',
+    find: 'if (paymasterAndData.length == 0) return;',
+    replace: 'if (paymasterAndData.length < type(uint256).max) return;',
+    tests: [attacks, policyTests],
+  },
+  {
+    file: module,
+    what: 'a revoked session is still valid',
+    find: 'if (status == _STATUS_REVOKED || uint32(state >> 96) != _revocationCount(msg.sender)) {',
+    replace: 'if (uint32(state >> 96) != _revocationCount(msg.sender)) {',
+    tests: [attacks],
+  },
+  {
+    file: module,
+    what: 'a disabled session is still valid',
+    find: 'if (uint8(state >> 136) == 0) revert SessionDisabled(sessionId);',
+    replace: '',
+    tests: [attacks],
+  },
+  {
+    file: module,
+    what: 'delegatecall needs no permission',
+    find: '_checkCall(sessionId, (required | PolicyFlags.TARGET_DELEGATECALL) << 128, target, 0, data);',
+    replace: '_checkCall(sessionId, required << 128, target, 0, data);',
+    tests: [attacks],
+  },
+  {
+    file: module,
+    what: 'argument rules are not enforced',
+    find: 'if (broken != type(uint256).max) revert SessionRuleViolated(index, target, selector, broken);',
+    replace: '',
+    tests: [attacks, policyTests],
+  },
+  {
+    file: 'contracts/session/lib/ArgRuleLib.sol',
+    what: 'lte compares as lt',
+    find: 'if (condition == PolicyFlags.LTE) return value <= bound;',
+    replace: 'if (condition == PolicyFlags.LTE) return value < bound;',
+    tests: [policyTests, differential],
+  },
+  // ── the SDK's pre-flight check and signer ──
+  {
+    file: policy,
+    what: 'pre-flight: the token limit is off by one',
+    find: 'if (amount > permission.tokenLimit - usage.tokenSpent) {',
+    replace: 'if (amount > permission.tokenLimit - usage.tokenSpent + 1n) {',
+    tests: [policyUnit, differential],
+  },
+  {
+    file: policy,
+    what: 'pre-flight: the gas budget is compared with twice what is left',
+    find: 'if (cost > left) throw callRefusals.gasBudgetExceeded(left, cost, { budget })',
+    replace: 'if (cost > left * 2n) throw callRefusals.gasBudgetExceeded(left, cost, { budget })',
+    tests: [policyUnit, guarantee],
+  },
+  {
+    file: policy,
+    what: 'pre-flight: any paymaster is accepted',
+    find: 'if (!session.paymasters.some((p) => p.toLowerCase() === paymaster.toLowerCase())) {',
+    replace: 'if (session.paymasters.length < 0) {',
+    tests: [guarantee],
+  },
+  {
+    file: policy,
+    what: 'pre-flight: one use more than maxUses',
+    find: 'if (usage.uses >= permission.maxUses) {',
+    replace: 'if (usage.uses > permission.maxUses) {',
+    tests: [policyUnit, differential],
+  },
+  {
+    file: policy,
+    what: 'pre-flight: the per-call value limit is off by one',
+    find: 'if (limit.perCall !== undefined && value > limit.perCall) {',
+    replace: 'if (limit.perCall !== undefined && value > limit.perCall + 1n) {',
+    tests: [policyUnit, differential],
+  },
+  {
+    file: 'src/policy/argRuleLib.ts',
+    what: 'pre-flight: lte compares as lt',
+    find: "    case 'lte':\n      return value <= values[0]",
+    replace: "    case 'lte':\n      return value < values[0]",
+    tests: [policyUnit, differential],
+  },
+  {
+    file: 'src/actions/preflight.ts',
+    what: 'pre-flight: the window is judged at the latest block, not the next',
+    find: 'return Math.max(Number(latest.timestamp) + 1, Number(pending?.timestamp ?? 0n))',
+    replace: 'return Number(latest.timestamp)',
+    tests: [guarantee],
+  },
+  {
+    file: 'src/account/toSessionKeyAccount.ts',
+    what: 'signer: gas fields are signed whatever their size',
+    find: 'if (field(name) > cap) {',
+    replace: 'if (field(name) > cap * 1000n) {',
+    tests: [guarantee],
+  },
+  {
+    file: 'src/session/trust.ts',
+    what: 'wallet side: any module is trusted',
+    find: 'if (!known && options.allowUnknownModule !== true) {',
+    replace: 'if (!known && options.allowUnknownModule === false) {',
+    tests: [guarantee],
+  },
+]
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const { values } = parseArgs({ options: { only: { type: 'string' } } })
+const only = values.only?.split(',').map((n) => Number(n))
+const selected = mutants.map((m, i) => ({ ...m, n: i + 1 })).filter((m) => !only || only.includes(m.n))
+
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe', encoding: 'utf8' })
+const compile = () => {
+  const result = run(['--import', 'tsx', 'scripts/compile.ts'])
+  if (result.status !== 0) throw new Error(`compile failed:\n${result.stdout}${result.stderr}`)
+}
+
+let killed = 0
+const survivors: string[] = []
+for (const mutant of selected) {
+  const path = join(root, mutant.file)
+  const original = readFileSync(path, 'utf8')
+  const count = original.split(mutant.find).length - 1
+  if (count !== 1) {
+    console.error(
+      `mutant ${mutant.n} (${mutant.what}) no longer applies: its text occurs ${count} times in ${mutant.file}`,
+    )
+    process.exit(2)
+  }
+  const started = Date.now()
+  let outcome: string
+  try {
+    writeFileSync(path, original.replace(mutant.find, mutant.replace))
+    const solidity = mutant.file.endsWith('.sol')
+    let status: number | null = 1
+    let compiled = true
+    if (solidity) {
+      try {
+        compile()
+      } catch {
+        compiled = false // a mutant that does not compile is not a test of the tests
+      }
+    }
+    if (compiled) {
+      status = run(['--import', 'tsx', '--test', '--test-concurrency=2', ...mutant.tests], { FUZZ_RUNS: '300' }).status
+    }
+    outcome = !compiled ? 'did not compile' : status !== 0 ? 'killed' : 'SURVIVED'
+  } finally {
+    writeFileSync(path, original)
+  }
+  if (outcome === 'killed') killed++
+  else survivors.push(`${mutant.n} (${mutant.what})`)
+  console.log(
+    `mutant ${String(mutant.n).padStart(2)} ${outcome.padEnd(15)} ${mutant.file}: ${mutant.what} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  )
+}
+compile()
+console.log(
+  `\nmutants: ${killed} of ${selected.length} killed${survivors.length ? `; not killed: ${survivors.join(', ')}` : ''}`,
+)
+process.exit(survivors.length === 0 ? 0 : 1)
