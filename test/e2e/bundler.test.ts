@@ -23,7 +23,13 @@ import {
 import { type BundlerClient, createBundlerClient } from 'viem/account-abstraction'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { hardhat } from 'viem/chains'
-import { type DevnetServer, mintTestToken, startDevnetServer, testTokenAbi } from '../../src/devnet/index.js'
+import {
+  type DevnetServer,
+  DevnetServerError,
+  mintTestToken,
+  startDevnetServer,
+  testTokenAbi,
+} from '../../src/devnet/index.js'
 import {
   CallNotPermittedError,
   createBundlerSubmitter,
@@ -108,7 +114,10 @@ describe('devnet server', () => {
 
   it('refuses to start on a port already in use, with a clear error', async () => {
     const port = Number(new URL(server.rpcUrl).port)
-    await assert.rejects(startDevnetServer({ rpcPort: port, bundlerPort: await freePort() }), /already in use/)
+    await assert.rejects(
+      startDevnetServer({ rpcPort: port, bundlerPort: await freePort() }),
+      (e: unknown) => e instanceof DevnetServerError && /already in use/.test(e.message),
+    )
   })
 })
 

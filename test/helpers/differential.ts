@@ -70,6 +70,9 @@ export type Case = {
   mutation: 'none' | 'offset' | 'trailing' | 'length' | 'element'
   /** How many times the same operation goes to the chain first (earlier spending). */
   repeat: number
+  /** Whether the session lists the test paymaster, and whether the operation names it. */
+  listPaymaster: boolean
+  usePaymaster: boolean
 }
 
 /** A rule on `mark(address who, uint8 level, bool on)`. */
@@ -243,6 +246,8 @@ export const caseArbitrary: fc.Arbitrary<Case> = fc
         [1, fc.constant('element' as const)],
       ),
       repeat: weighted([6, fc.constant(0)], [3, fc.constant(1)], [1, fc.constant(2)]),
+      listPaymaster: weighted([3, fc.constant(false)], [1, fc.constant(true)]),
+      usePaymaster: weighted([3, fc.constant(false)], [1, fc.constant(true)]),
     }),
   )
 
@@ -277,6 +282,7 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
     permissions: c.permissions.map((p) => toPermissionInput(p, addresses[p.target])),
     validity: { ...window, enable: c.enabled },
     gasBudget: c.gasBudget ?? ('unlimited' as const),
+    paymasters: c.listPaymaster ? [f.paymaster] : [],
     now: now - 200,
   }
   let session: ReturnType<typeof defineSession>
@@ -343,6 +349,14 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
   // and the chain must be asked anyway.
   const signed = async () => {
     const op = await prepareUserOperation07(f.client, { account: dapp, callData })
+    if (c.usePaymaster) {
+      Object.assign(op, {
+        paymaster: f.paymaster,
+        paymasterData: '0x',
+        paymasterVerificationGasLimit: 100_000n,
+        paymasterPostOpGasLimit: 0n,
+      })
+    }
     const userOpHash = getUserOperationHash({
       userOperation: op,
       entryPointAddress,
@@ -385,7 +399,7 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
   // itself (gas fields, paymaster), the time of the next block.
   let sdkError: unknown
   try {
-    await preflight(f.client, { session, userOperation })
+    await preflight(f.client, { session, userOperation: { ...userOperation, paymaster: userOperation.paymaster } })
   } catch (error) {
     sdkError = error
   }

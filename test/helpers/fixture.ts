@@ -4,7 +4,7 @@
  * fixture per file and go back to its snapshot before each test.
  */
 
-import { type Address, type Call, encodeFunctionData, type Hex, parseEther, parseUnits } from 'viem'
+import { type Address, type Call, encodeFunctionData, getAddress, type Hex, parseEther, parseUnits } from 'viem'
 import type { SmartAccount, UserOperation } from 'viem/account-abstraction'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { sessionAccountAbi } from '../../src/abis.js'
@@ -16,6 +16,7 @@ import {
   mintTestToken,
   testTokenAbi,
 } from '../../src/devnet/index.js'
+import { testPaymasterAbi, testPaymasterBytecode } from '../../src/generated/testContracts.js'
 import {
   createEntryPointSubmitter,
   defineSession,
@@ -57,6 +58,26 @@ export async function createFixture() {
   const token = await deployTestToken(client, { name: 'Test USD', symbol: 'TUSD' })
   const otherToken = await deployTestToken(client, { name: 'Other', symbol: 'OTH' })
   const target = await deployTestTarget(client)
+  // A paymaster that really sponsors, with 10 ETH deposited in the EntryPoint.
+  const paymasterHash = await client.deployContract({
+    abi: testPaymasterAbi,
+    bytecode: testPaymasterBytecode,
+    account: client.account,
+    chain: client.chain,
+  })
+  const paymaster = getAddress(
+    (await client.waitForTransactionReceipt({ hash: paymasterHash })).contractAddress as Address,
+  )
+  await client.waitForTransactionReceipt({
+    hash: await client.writeContract({
+      address: paymaster,
+      abi: testPaymasterAbi,
+      functionName: 'deposit',
+      value: parseEther('10'),
+      account: client.account,
+      chain: client.chain,
+    }),
+  })
   for (const t of [token, otherToken]) await mintTestToken(client, { token: t, to: account, amount: tusd(1_000_000) })
   const recipient = privateKeyToAccount(generatePrivateKey()).address
 
@@ -173,6 +194,7 @@ export async function createFixture() {
     token,
     otherToken,
     target,
+    paymaster,
     recipient,
     send,
     sendChecked,

@@ -12,6 +12,7 @@ import {
   getSessionStatus,
   getSetSessionEnabledCalls,
   getSpendingLimits,
+  InvalidParameterError,
   InvalidSessionSignatureError,
   SessionDisabledError,
   SessionExpiredError,
@@ -300,7 +301,10 @@ describe('validateUserOp: session state and time', () => {
     const { generateSessionKey } = await import('../../src/index.js')
     const impostor = generateSessionKey()
     // Same session, another key: the SDK refuses to build it...
-    await assert.rejects(toSessionKeyAccount({ client: f.client, session, sessionKey: impostor.privateKey }))
+    await assert.rejects(
+      toSessionKeyAccount({ client: f.client, session, sessionKey: impostor.privateKey }),
+      (e: unknown) => e instanceof InvalidParameterError && e.field === 'sessionKey',
+    )
     // ...and the chain refuses it if built by hand.
     const { dapp } = await f.grant()
     const forged = await toSessionKeyAccount({
