@@ -29,7 +29,14 @@ const hashFile = join(outDir, '.hash')
 /** Product contracts: their ABIs go to the SDK. */
 const product = ['SessionKeyValidator', 'SessionAccount', 'SessionAccountFactory'] as const
 /** Test-only contracts: used by tests and the demo, never by the SDK. */
-const testOnly = ['TestToken', 'TestTarget', 'BadValidator', 'AcceptAllValidator', 'OffendingValidator', 'TestPaymaster'] as const
+const testOnly = [
+  'TestToken',
+  'TestTarget',
+  'BadValidator',
+  'AcceptAllValidator',
+  'OffendingValidator',
+  'TestPaymaster',
+] as const
 
 /** The deterministic CREATE2 deployer present on most chains (and put on the devnet). */
 const CREATE2_DEPLOYER = '0x4e59b44847b379578588920ca78fbf26c0b4956c'
