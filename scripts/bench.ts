@@ -71,7 +71,7 @@ const transferPermission: PermissionInput = {
 // changed the calldata, and the gas, by a few units from run to run.
 const benchSessionEnd = 4_000_000_000
 
-async function sessionFor(account: Address, permissions: readonly PermissionInput[]) {
+async function sessionFor(account: Address, permissions: readonly PermissionInput[], gasBudget?: bigint | 'unlimited') {
   const key = fixedSessionKey()
   const session = defineSession({
     account,
@@ -80,6 +80,7 @@ async function sessionFor(account: Address, permissions: readonly PermissionInpu
     permissions,
     validity: { endTimestamp: benchSessionEnd },
     salt: fixedKey('salt'),
+    gasBudget,
   })
   return { session, key }
 }
@@ -152,6 +153,18 @@ await submit(fresh, await getGrantSessionCalls(client, { session: onchain.sessio
 const onchainDapp = await toSessionKeyAccount({ client, session: onchain.session, sessionKey: onchain.key.privateKey })
 const onchainFirstUse = await submit(onchainDapp, [transfer(1n)])
 
+// sessionErc20TransferUnlimitedGas: the same second transfer in a session whose owner opted
+// out of the gas budget: the difference is what charging the budget costs.
+const unlimited = await sessionFor(fresh.address, [transferPermission], 'unlimited')
+await submit(fresh, await getGrantSessionCalls(client, { session: unlimited.session }))
+const unlimitedDapp = await toSessionKeyAccount({
+  client,
+  session: unlimited.session,
+  sessionKey: unlimited.key.privateKey,
+})
+await submit(unlimitedDapp, [transfer(1n)])
+const sessionErc20TransferUnlimitedGas = await submit(unlimitedDapp, [transfer(1n)])
+
 // revokeSession: owner operation revoking one session.
 const revokeSession = await submit(fresh, getRevokeSessionCalls({ session: three.session }))
 
@@ -217,6 +230,8 @@ const gas = {
   sessionRules3Permissions: sessionRules3Permissions.transactionGasUsed,
   revokeSession: revokeSession.transactionGasUsed,
   sessionErc20TransferFirst: firstSessionTransfer.transactionGasUsed,
+  sessionErc20TransferUnlimitedGas: sessionErc20TransferUnlimitedGas.transactionGasUsed,
+  gasBudgetCharge: sessionErc20Transfer.transactionGasUsed - sessionErc20TransferUnlimitedGas.transactionGasUsed,
   installModuleOnly: installOnly.transactionGasUsed,
 }
 const scenarios: Record<string, string> = {
@@ -238,6 +253,10 @@ const scenarios: Record<string, string> = {
   sessionErc20TransferFirst:
     'Session-key ERC-20 transfer, the session’s first use: its spent counter goes from zero to non-zero (+~17k for the fresh slot).',
   installModuleOnly: 'Owner-signed installModule(validator, empty init data) on a deployed account.',
+  sessionErc20TransferUnlimitedGas:
+    "The session-key ERC-20 transfer scenario in a session whose owner opted out of the gas budget (gasBudget: 'unlimited', shown as a warning).",
+  gasBudgetCharge:
+    'What charging the gas budget costs a session operation: the session-key ERC-20 transfer minus the same transfer with an unlimited budget.',
 }
 const peers = {
   sessionErc20Transfer: { 'Biconomy v2': 147_023, 'Kernel v2.1': 153_240, 'Alchemy MA v2': 197_295 },
@@ -281,6 +300,8 @@ const rows = [
   ],
   ['Session overhead (session − owner)', fmt(gas.sessionErc20Transfer - gas.ownerErc20Transfer), ''],
   ['ERC-20 transfer, session key, first use of the session', fmt(gas.sessionErc20TransferFirst), ''],
+  ["ERC-20 transfer, session key, gas budget opted out ('unlimited')", fmt(gas.sessionErc20TransferUnlimitedGas), ''],
+  ['Gas budget charge per operation (budgeted − unlimited)', fmt(gas.gasBudgetCharge), ''],
   ['Batch of 5 transfers, session key', fmt(gas.sessionBatch5Transfers), ''],
   ['Session with 3 permissions and argument rules, one call', fmt(gas.sessionRules3Permissions), ''],
   ['Revoke a session', fmt(gas.revokeSession), ''],
