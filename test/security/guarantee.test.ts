@@ -46,6 +46,7 @@ import {
   getRevokeAllSessionsCalls,
   getRevokeSessionCalls,
   getSessionGrantTypedData,
+  getSetSessionEnabledCalls,
   InvalidParameterError,
   InvalidSessionSignatureError,
   preflight,
@@ -243,6 +244,7 @@ describe('hole 1: the wallet side treats the dapp-built session as hostile', () 
     await assert.rejects(signSessionGrant(f.client, { session, owner: f.owner }), untrusted)
     assert.throws(() => getSessionGrantTypedData({ session, epoch: 0n, enableBefore: now + 60 }), untrusted)
     assert.throws(() => getRevokeSessionCalls({ session }), untrusted)
+    assert.throws(() => getSetSessionEnabledCalls({ session, enabled: true }), untrusted)
     // Nothing was installed, nothing moved.
     const installed = await f.client.readContract({
       address: f.account,
@@ -273,11 +275,24 @@ describe('hole 1: the wallet side treats the dapp-built session as hostile', () 
       validity: { endTimestamp: now + 3600 },
       now,
     })
-    const refuse = (hostile: unknown, field: string) =>
-      assert.rejects(
-        describeSession(hostile as Session, { client: f.client }),
-        (e: unknown) => e instanceof InvalidParameterError && e.field === field,
-      )
+    // Every wallet-side function refuses each hostile session, naming the field.
+    const walletSide = [
+      (s: Session) => describeSession(s, { client: f.client }),
+      (s: Session) => getGrantSessionCalls(f.client, { session: s }),
+      (s: Session) => signSessionGrant(f.client, { session: s, owner: f.owner }),
+      async (s: Session) => getSessionGrantTypedData({ session: s, epoch: 0n, enableBefore: now + 60 }),
+      async (s: Session) => getRevokeSessionCalls({ session: s }),
+      async (s: Session) => getSetSessionEnabledCalls({ session: s, enabled: true }),
+    ]
+    const refuse = async (hostile: unknown, field: string) => {
+      for (const walletFunction of walletSide) {
+        await assert.rejects(
+          walletFunction(hostile as Session),
+          (e: unknown) => e instanceof InvalidParameterError && e.field === field,
+          `${walletFunction.toString().slice(0, 60)} refuses ${field}`,
+        )
+      }
+    }
     const [p] = session.permissions
     // A label that names another function than the selector granted.
     await refuse(
