@@ -153,20 +153,34 @@ await submit(fresh, await getGrantSessionCalls(client, { session: onchain.sessio
 const onchainDapp = await toSessionKeyAccount({ client, session: onchain.session, sessionKey: onchain.key.privateKey })
 const onchainFirstUse = await submit(onchainDapp, [transfer(1n)])
 
-// sessionErc20TransferUnlimitedGas: the same second transfer in a session whose owner opted
-// out of the gas budget: the difference is what charging the budget costs.
+// revokeSession: owner operation revoking one session.
+const revokeSession = await submit(fresh, getRevokeSessionCalls({ session: three.session }))
+
+// gasBudgetCharge: two sessions alike but for the gas budget (the default one, and the
+// 'unlimited' opt-out), each used once; then, from the same chain state (a snapshot, so the
+// nonce and the EntryPoint deposit are the same), the second transfer of each.
+const budgeted = await sessionFor(fresh.address, [transferPermission])
 const unlimited = await sessionFor(fresh.address, [transferPermission], 'unlimited')
-await submit(fresh, await getGrantSessionCalls(client, { session: unlimited.session }))
+await submit(fresh, [
+  ...(await getGrantSessionCalls(client, { session: budgeted.session })),
+  ...(await getGrantSessionCalls(client, { session: unlimited.session })),
+])
+const budgetedDapp = await toSessionKeyAccount({
+  client,
+  session: budgeted.session,
+  sessionKey: budgeted.key.privateKey,
+})
 const unlimitedDapp = await toSessionKeyAccount({
   client,
   session: unlimited.session,
   sessionKey: unlimited.key.privateKey,
 })
+await submit(budgetedDapp, [transfer(1n)])
 await submit(unlimitedDapp, [transfer(1n)])
+const beforePair = await devnet.snapshot()
+const withBudget = await submit(budgetedDapp, [transfer(1n)])
+await devnet.revert(beforePair)
 const sessionErc20TransferUnlimitedGas = await submit(unlimitedDapp, [transfer(1n)])
-
-// revokeSession: owner operation revoking one session.
-const revokeSession = await submit(fresh, getRevokeSessionCalls({ session: three.session }))
 
 // Module install alone (for the breakdown): on another deployed account.
 const other = await newAccount()
@@ -231,7 +245,7 @@ const gas = {
   revokeSession: revokeSession.transactionGasUsed,
   sessionErc20TransferFirst: firstSessionTransfer.transactionGasUsed,
   sessionErc20TransferUnlimitedGas: sessionErc20TransferUnlimitedGas.transactionGasUsed,
-  gasBudgetCharge: sessionErc20Transfer.transactionGasUsed - sessionErc20TransferUnlimitedGas.transactionGasUsed,
+  gasBudgetCharge: withBudget.transactionGasUsed - sessionErc20TransferUnlimitedGas.transactionGasUsed,
   installModuleOnly: installOnly.transactionGasUsed,
 }
 const scenarios: Record<string, string> = {
@@ -254,9 +268,9 @@ const scenarios: Record<string, string> = {
     'Session-key ERC-20 transfer, the session’s first use: its spent counter goes from zero to non-zero (+~17k for the fresh slot).',
   installModuleOnly: 'Owner-signed installModule(validator, empty init data) on a deployed account.',
   sessionErc20TransferUnlimitedGas:
-    "The session-key ERC-20 transfer scenario in a session whose owner opted out of the gas budget (gasBudget: 'unlimited', shown as a warning).",
+    "Session-key ERC-20 transfer, second use, in a session whose owner opted out of the gas budget (gasBudget: 'unlimited', shown as a warning); measured from the same chain state as its budgeted twin.",
   gasBudgetCharge:
-    'What charging the gas budget costs a session operation: the session-key ERC-20 transfer minus the same transfer with an unlimited budget.',
+    'What charging the gas budget costs a session operation: the second transfer of a session with the default budget minus that of its unlimited twin, both from the same snapshot (same nonce, same EntryPoint deposit).',
 }
 const peers = {
   sessionErc20Transfer: { 'Biconomy v2': 147_023, 'Kernel v2.1': 153_240, 'Alchemy MA v2': 197_295 },

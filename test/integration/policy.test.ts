@@ -174,12 +174,16 @@ describe('native value', () => {
         },
       ],
     })
-    await f.send(dapp, [{ to: payee, value: parseEther('1') }])
-    // One wei over the per-call limit: refused, and nothing moved.
+    // One wei over the per-call limit, with the whole total still free: refused by the per-call
+    // rule, and nothing moved.
     const accountBefore = await f.client.getBalance({ address: f.account })
-    await assert.rejects(f.send(dapp, [{ to: payee, value: parseEther('1') + 1n }]), isRule('value'))
-    assert.equal(await f.client.getBalance({ address: payee }), parseEther('1'))
+    await assert.rejects(
+      f.send(dapp, [{ to: payee, value: parseEther('1') + 1n }]),
+      (e: unknown) => isRule('value')(e) && /over the per-call limit of 1000000000000000000 wei/.test(String(e)),
+    )
+    assert.equal(await f.client.getBalance({ address: payee }), 0n)
     assert.equal(await f.client.getBalance({ address: f.account }), accountBefore)
+    await f.send(dapp, [{ to: payee, value: parseEther('1') }])
     await assert.rejects(f.send(dapp, [{ to: payee, value: parseEther('1.5') }]), isRule('value'))
     await assert.rejects(
       f.send(dapp, [
