@@ -82,8 +82,10 @@ function main(): void {
     .update(JSON.stringify(settings))
     .update(JSON.stringify(sources))
     .update(readFileSync(join(root, 'scripts', 'compile.ts')))
+    .update(readFileSync(join(root, 'node_modules', '@account-abstraction', 'contracts', 'package.json')))
     .digest('hex')
-  if (existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash) {
+  const upToDate = existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash
+  if (upToDate && existsSync(join(root, 'artifacts', 'SessionKeyValidator.json'))) {
     console.log('contracts: up to date')
     return
   }
@@ -172,6 +174,41 @@ function main(): void {
         .map((n) => `export const ${lower(n)}Address = '${address(n)}' as const\n`)
         .join(''),
   )
+  // The EntryPoint v0.7 creation code from @account-abstraction/contracts@0.7.0 (its CREATE2
+  // deployment reproduces the canonical address), for the devnet: the package ships it, so a
+  // dapp's devnet needs no @account-abstraction install.
+  const entryPoint = JSON.parse(
+    readFileSync(
+      join(root, 'node_modules', '@account-abstraction', 'contracts', 'artifacts', 'EntryPoint.json'),
+      'utf8',
+    ),
+  ) as { bytecode: string }
+  writeFileSync(
+    join(outDir, 'entryPoint.ts'),
+    `${header}/** EntryPoint v0.7 creation code (@account-abstraction/contracts@0.7.0). */\nexport const entryPointBytecode = '${entryPoint.bytecode}' as const\n`,
+  )
+
+  // JSON artifacts of the product contracts, shipped in the package for Foundry and Hardhat
+  // users: name, source, ABI (with internal types), creation and runtime bytecode, address.
+  const artifactsDir = join(root, 'artifacts')
+  mkdirSync(artifactsDir, { recursive: true })
+  for (const [source, contracts] of Object.entries(output.contracts)) {
+    for (const [name, c] of Object.entries(contracts)) {
+      if (!(product as readonly string[]).includes(name)) continue
+      const artifact = {
+        contractName: name,
+        sourceName: source,
+        compiler: { version: solc.version(), settings },
+        abi: c.abi,
+        bytecode: `0x${c.evm.bytecode.object}`,
+        deployedBytecode: `0x${c.evm.deployedBytecode.object}`,
+        ...(name === 'SessionKeyValidator' || name === 'SessionAccountFactory'
+          ? { deterministicAddress: address(name), deploySalt: DEPLOY_SALT, deployer: CREATE2_DEPLOYER }
+          : {}),
+      }
+      writeFileSync(join(artifactsDir, `${name}.json`), `${JSON.stringify(artifact, null, 2)}\n`)
+    }
+  }
   writeFileSync(hashFile, hash)
   const sizes = product.map((n) => `${n} ${(get(n).deployedBytecode.length - 2) / 2} bytes`).join(', ')
   console.log(`contracts: compiled ${files.length} files with solc ${solc.version()} (${sizes})`)

@@ -14,7 +14,6 @@ export type GetGrantSessionCallsParameters = {
 } & ModuleTrustOptions
 
 const MODULE_TYPE_VALIDATOR = 1n
-const sessionConfigsParameter = getAbiItem({ abi: sessionKeyValidatorAbi, name: 'createSession' }).inputs
 
 /**
  * Wallet side. The owner's approval (step 4): the calls that create the session, to send in
@@ -58,7 +57,8 @@ export async function getGrantSessionCalls(
     ]
   }
   // onInstall(abi.encode(SessionConfig[])): install and create in one call.
-  const initData = encodeAbiParameters([{ ...sessionConfigsParameter[0], type: 'tuple[]' }], [[config]])
+  const [configParameter] = getAbiItem({ abi: sessionKeyValidatorAbi, name: 'createSession' }).inputs
+  const initData = encodeAbiParameters([{ ...configParameter, type: 'tuple[]' }], [[config]])
   return [
     {
       to: session.account,

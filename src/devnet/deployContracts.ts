@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import {
   type Account,
   type Address,
@@ -20,8 +19,7 @@ import {
 import { BaseError } from '../errors/base.js'
 import { ContractNotDeployedError } from '../errors/session.js'
 import { sessionAccountFactoryBytecode, sessionKeyValidatorBytecode } from '../generated/bytecode.js'
-
-const require = createRequire(import.meta.url)
+import { entryPointBytecode } from '../generated/entryPoint.js'
 
 /** The salt that, with the artifacts of @account-abstraction/contracts@0.7.0, gives the canonical EntryPoint v0.7. */
 const entryPointSalt = '0x90d8084deab30c2a37c45e8d47f49f2f7965183cb6990a98943ef94940681de3' as Hex
@@ -55,8 +53,6 @@ export async function deployContracts(client: Client<Transport, Chain, Account>)
       chainId: client.chain.id,
     })
   }
-  const entryPointBytecode = (require('@account-abstraction/contracts/artifacts/EntryPoint.json') as { bytecode: Hex })
-    .bytecode
   const plan = [
     { name: 'EntryPoint v0.7', address: entryPointAddress, salt: entryPointSalt, bytecode: entryPointBytecode },
     {

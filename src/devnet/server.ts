@@ -120,7 +120,8 @@ export async function startDevnetServer(options: StartDevnetServerOptions = {}):
         [
           '--require',
           join(here, 'loopback.cjs'),
-          join(root, 'node_modules', '@pimlico', 'alto', 'esm', 'cli', 'alto.js'),
+          // Resolved like any dependency: hoisted into the app's node_modules when installed.
+          join(dirname(require.resolve('@pimlico/alto')), 'cli', 'alto.js'),
           '--entrypoints',
           entryPointAddress,
           '--rpc-url',

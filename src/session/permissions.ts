@@ -92,9 +92,9 @@ function parseSignature(text: string, field: string, method: unknown): AbiFuncti
     })
   }
   const signature = toFunctionSignature(fn)
-  if (!(signature in wellKnownFunctions)) {
+  if (!wellKnownFunctions.includes(signature)) {
     const types = signature.slice(signature.indexOf('('))
-    const near = Object.keys(wellKnownFunctions).find(
+    const near = wellKnownFunctions.find(
       (known) => known.endsWith(types) && editDistance(known.slice(0, known.indexOf('(')), fn.name) <= 2,
     )
     if (near) {
@@ -110,24 +110,22 @@ function parseSignature(text: string, field: string, method: unknown): AbiFuncti
 }
 
 /** Functions a typo is checked against (token standards and common DeFi entry points). */
-const wellKnownFunctions: Readonly<Record<string, true>> = Object.fromEntries(
-  [
-    'transfer(address,uint256)',
-    'approve(address,uint256)',
-    'transferFrom(address,address,uint256)',
-    'increaseAllowance(address,uint256)',
-    'decreaseAllowance(address,uint256)',
-    'safeTransferFrom(address,address,uint256)',
-    'safeTransferFrom(address,address,uint256,bytes)',
-    'setApprovalForAll(address,bool)',
-    'mint(address,uint256)',
-    'burn(uint256)',
-    'deposit()',
-    'withdraw(uint256)',
-    'transferAndCall(address,uint256,bytes)',
-    'send(address,uint256,bytes)',
-  ].map((signature) => [signature, true]),
-)
+const wellKnownFunctions: readonly string[] = [
+  'transfer(address,uint256)',
+  'approve(address,uint256)',
+  'transferFrom(address,address,uint256)',
+  'increaseAllowance(address,uint256)',
+  'decreaseAllowance(address,uint256)',
+  'safeTransferFrom(address,address,uint256)',
+  'safeTransferFrom(address,address,uint256,bytes)',
+  'setApprovalForAll(address,bool)',
+  'mint(address,uint256)',
+  'burn(uint256)',
+  'deposit()',
+  'withdraw(uint256)',
+  'transferAndCall(address,uint256,bytes)',
+  'send(address,uint256,bytes)',
+]
 
 const elementaryType =
   /^(address|bool|string|bytes([1-9]|[12][0-9]|3[0-2])?|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)|function|tuple)$/

@@ -1,0 +1,205 @@
+/**
+ * npm run test:consumer — the package the way a dapp gets it. Packs it (`npm pack`), installs
+ * the tarball into a new app outside the repository with its own viem, then there:
+ * type-checks a dapp in strict mode under `moduleResolution` bundler and nodenext, runs the
+ * README's flow on the embedded chain through `session-keys` and `session-keys/devnet`, and
+ * bundles the dapp flow for the browser (esbuild, viem external) to prove it has no Node-only
+ * import, printing its size. Fails on the first step that does not work.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const work = mkdtempSync(join(tmpdir(), 'session-keys-consumer-'))
+const app = join(work, 'app')
+mkdirSync(join(app, 'src'), { recursive: true })
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+
+function run(command: string, args: string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } })
+  if (result.status !== 0) {
+    console.error(`consumer: \`${command} ${args.join(' ')}\` failed in ${cwd}\n${result.stdout}\n${result.stderr}`)
+    process.exit(1)
+  }
+  return result.stdout
+}
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
+
+const flowSource = `// The README's flow, as a dapp and a wallet write it against the installed package.
+import { encodeFunctionData, erc20Abi, parseEther, parseUnits } from 'viem'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import {
+  defineSession,
+  describeSession,
+  generateSessionKey,
+  getGrantSessionCalls,
+  SpendingLimitExceededError,
+  toOwnerAccount,
+  toSessionKeyAccount,
+} from 'session-keys'
+import { sessionKeyValidatorAbi } from 'session-keys/abis'
+import { createDevnet, deployTestToken, mintTestToken } from 'session-keys/devnet'
+
+const devnet = await createDevnet()
+const { client, submitter } = devnet
+const ownerAccount = await toOwnerAccount({ client, owner: privateKeyToAccount(generatePrivateKey()) })
+await devnet.fund(ownerAccount.address, parseEther('1'))
+const usdc = await deployTestToken(client, { name: 'Test USD', symbol: 'TUSD' })
+await mintTestToken(client, { token: usdc, to: ownerAccount.address, amount: parseUnits('5000', 18) })
+const shop = privateKeyToAccount(generatePrivateKey()).address
+const pay = (amount: string) => ({
+  to: usdc,
+  data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [shop, parseUnits(amount, 18)] }),
+})
+
+// 1-3. The dapp: a key and the session it asks for.
+const now = await devnet.now()
+const key = generateSessionKey()
+const session = defineSession({
+  account: ownerAccount.address,
+  chainId: devnet.chain.id,
+  sessionKey: key.address,
+  permissions: [
+    { whitelistDestination: usdc, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: parseUnits('1000', 18) },
+  ],
+  validity: { endTimestamp: now + 3600 },
+  now,
+})
+// 4. The wallet shows it and the owner approves once.
+const { lines } = await describeSession(session, { client })
+console.log(lines[0])
+await submitter.sendUserOperation({ account: ownerAccount, calls: await getGrantSessionCalls(client, { session }) })
+// 5. The dapp sends on its own; the chain refuses what the session does not allow.
+const dapp = await toSessionKeyAccount({ client, session, sessionKey: key.privateKey })
+await submitter.sendUserOperation({ account: dapp, calls: [pay('600')] })
+let refused = false
+try {
+  await submitter.sendUserOperation({ account: dapp, calls: [pay('600')] })
+} catch (error) {
+  if (!(error instanceof SpendingLimitExceededError)) throw error
+  refused = true
+}
+const balance = await client.readContract({ address: usdc, abi: erc20Abi, functionName: 'balanceOf', args: [shop] })
+if (!refused || balance !== parseUnits('600', 18) || !Array.isArray(sessionKeyValidatorAbi)) {
+  throw new Error('the flow did not turn out as the README says')
+}
+console.log('flow: granted, paid 600 TUSD, refused 600 more (over the 1,000 limit)')
+process.exit(0)
+`
+
+const dappSource = `// What a dapp ships to the browser: define, key, session account, grant calls, preflight.
+export {
+  defineSession,
+  generateSessionKey,
+  getGrantSessionCalls,
+  preflight,
+  toSessionKeyAccount,
+} from 'session-keys'
+`
+
+try {
+  // 1. The tarball, and what it ships.
+  const [packed] = JSON.parse(run(npm, ['pack', '--pack-destination', work, '--json'], root)) as {
+    filename: string
+    size: number
+    unpackedSize: number
+    files: { path: string }[]
+  }[]
+  const paths = packed.files.map((f) => f.path)
+  for (const required of [
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/devnet/index.js',
+    'dist/devnet/loopback.cjs',
+    'dist/abis.js',
+    'contracts/session/SessionKeyValidator.sol',
+    'artifacts/SessionKeyValidator.json',
+    'hardhat.config.cjs',
+  ]) {
+    if (!paths.includes(required)) throw new Error(`the package does not ship ${required}`)
+  }
+  const stray = paths.filter((p) => /^(test|scripts|src|bench|examples|contracts\/test)\//.test(p))
+  if (stray.length > 0) throw new Error(`the package ships files a dapp does not need: ${stray.join(', ')}`)
+  console.log(`consumer: ${packed.filename}, ${packed.files.length} files, ${packed.size} bytes packed`)
+
+  // 2. A new app with its own viem; Hardhat and Alto only because it uses session-keys/devnet.
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'consumer-app',
+        private: true,
+        type: 'module',
+        dependencies: { 'session-keys': `file:${join(work, packed.filename)}`, viem: versionOf('viem') },
+        devDependencies: {
+          typescript: versionOf('typescript'),
+          esbuild: versionOf('esbuild'),
+          hardhat: versionOf('hardhat'),
+          '@pimlico/alto': versionOf('@pimlico/alto'),
+          '@types/node': versionOf('@types/node'),
+        },
+      },
+      null,
+      2,
+    ),
+  )
+  run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline'], app)
+  if (existsSync(join(app, 'node_modules', 'session-keys', 'node_modules', 'viem'))) {
+    throw new Error('the app got a second copy of viem under session-keys (viem must be a peer dependency)')
+  }
+
+  // 3. The README's flow, typed, against the installed package.
+  writeFileSync(join(app, 'src', 'flow.ts'), flowSource)
+  writeFileSync(join(app, 'src', 'dapp.ts'), dappSource)
+  const strict = { strict: true, target: 'ES2022', skipLibCheck: false, types: ['node'], lib: ['ES2022', 'DOM'] }
+  writeFileSync(
+    join(app, 'tsconfig.nodenext.json'),
+    JSON.stringify({
+      compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext', outDir: 'out' },
+      include: ['src'],
+    }),
+  )
+  writeFileSync(
+    join(app, 'tsconfig.bundler.json'),
+    JSON.stringify({
+      compilerOptions: { ...strict, module: 'ESNext', moduleResolution: 'Bundler', noEmit: true },
+      include: ['src'],
+    }),
+  )
+  const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc')
+  run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], app)
+  run(process.execPath, [tsc, '-p', 'tsconfig.nodenext.json'], app)
+  console.log('consumer: tsc --strict passes with moduleResolution bundler and nodenext')
+
+  // 4. Run it: the embedded chain, a grant, a transfer, a refusal.
+  const flow = run(process.execPath, [join(app, 'out', 'flow.js')], app)
+  console.log(flow.trimEnd().replace(/^/gm, 'consumer:   '))
+
+  // 5. A browser bundle of the dapp flow: no Node-only import, and its size.
+  const esbuild = join(app, 'node_modules', 'esbuild', 'bin', 'esbuild')
+  run(
+    esbuild,
+    [
+      'src/dapp.ts',
+      '--bundle',
+      '--platform=browser',
+      '--format=esm',
+      '--minify',
+      '--external:viem',
+      '--outfile=out/dapp.bundle.js',
+    ],
+    app,
+  )
+  const bundle = readFileSync(join(app, 'out', 'dapp.bundle.js'))
+  console.log(
+    `consumer: browser bundle of the dapp flow (define, key, session account, grant calls, preflight): ${bundle.length} bytes minified, ${gzipSync(bundle).length} bytes min+gzip, viem external`,
+  )
+  console.log('consumer: every step passed')
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
