@@ -144,6 +144,26 @@ function main(): void {
     join(outDir, 'accountCallsAbi.ts'),
     `${header}/** The account functions the SDK calls (a subset of sessionAccountAbi). */\nexport const accountCallsAbi = ${JSON.stringify(accountCalls)} as const\n`,
   )
+  // The validator functions the SDK calls, and every custom error (to decode refusals): the
+  // full ABI is three times larger and stays in 'session-keys/abis'.
+  const validatorFunctions = [
+    'createSession',
+    'getEpoch',
+    'getGasLeft',
+    'getSession',
+    'getTargetUsage',
+    'getTokenLimit',
+    'revokeAllSessions',
+    'revokeSession',
+    'setSessionEnabled',
+  ]
+  const validatorCalls = (get('SessionKeyValidator').abi as { type: string; name?: string }[]).filter(
+    (item) => item.type === 'error' || (item.type === 'function' && validatorFunctions.includes(item.name ?? '')),
+  )
+  writeFileSync(
+    join(outDir, 'validatorCallsAbi.ts'),
+    `${header}/** The validator functions the SDK calls and its errors (a subset of sessionKeyValidatorAbi). */\nexport const validatorCallsAbi = ${JSON.stringify(validatorCalls)} as const\n`,
+  )
   writeFileSync(
     join(outDir, 'bytecode.ts'),
     header + product.map((n) => `export const ${lower(n)}Bytecode = '${get(n).bytecode}' as const\n`).join('\n'),

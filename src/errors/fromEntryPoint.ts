@@ -1,6 +1,6 @@
 import { type Address, decodeErrorResult, type Hex } from 'viem'
 import { entryPoint07Abi } from 'viem/account-abstraction'
-import { sessionKeyValidatorAbi } from '../generated/abis.js'
+import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
 import type { Session } from '../session/types.js'
 import type { BaseError } from './base.js'
 import { callRefusals } from './callRefusals.js'
@@ -69,9 +69,9 @@ const accountOf = (session: Session | undefined): Address =>
   session?.account ?? '0x0000000000000000000000000000000000000000'
 
 function decodeModuleError(data: Hex, cause: unknown, context: Session | undefined): BaseError | undefined {
-  let error: ReturnType<typeof decodeErrorResult<typeof sessionKeyValidatorAbi>>
+  let error: ReturnType<typeof decodeErrorResult<typeof validatorCallsAbi>>
   try {
-    error = decodeErrorResult({ abi: sessionKeyValidatorAbi, data })
+    error = decodeErrorResult({ abi: validatorCallsAbi, data })
   } catch {
     return undefined
   }

@@ -12,8 +12,8 @@ import { signTypedData as signTypedData7739 } from 'viem/experimental/erc7739'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { SessionGrantEpochInvalidError, SessionGrantExpiredError, SessionGrantInvalidError } from '../errors/session.js'
-import { sessionKeyValidatorAbi } from '../generated/abis.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
+import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
 import { assertSession, type SessionConfigStruct, toSessionConfig } from './encode.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
 import type { Session } from './types.js'
@@ -276,7 +276,7 @@ export function assertGrant(grant: unknown, field = 'grant'): SessionGrant {
 
 /** `abi.encode(SessionConfig, uint128 epoch, uint48 enableBefore, bytes ownerSignature)`, as the "enable" signature carries it. */
 export function encodeGrant(session: Session, grant: SessionGrant): Hex {
-  const configParameter = getAbiItem({ abi: sessionKeyValidatorAbi, name: 'createSession' }).inputs[0]
+  const configParameter = getAbiItem({ abi: validatorCallsAbi, name: 'createSession' }).inputs[0]
   return encodeAbiParameters(
     [configParameter, { type: 'uint128' }, { type: 'uint48' }, { type: 'bytes' }],
     [toSessionConfig(session) as never, grant.epoch, grant.enableBefore, grant.signature],
@@ -286,7 +286,7 @@ export function encodeGrant(session: Session, grant: SessionGrant): Hex {
 /** What a grant depends on, read from chain: epoch, session state, module installed, time. */
 async function readGrantState(client: Client, session: Session) {
   await assertSessionChain(client, session)
-  const base = { address: session.module, abi: sessionKeyValidatorAbi } as const
+  const base = { address: session.module, abi: validatorCallsAbi } as const
   const [epoch, state, code, block] = await Promise.all([
     readContract(client, { ...base, functionName: 'getEpoch', args: [session.account] }),
     readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
