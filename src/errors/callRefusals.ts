@@ -101,14 +101,14 @@ export const callRefusals = {
     }),
   calldataMalformed: ({ cause }: Cause = {}) =>
     new CallNotPermittedError({
-      index: 0,
+      index: undefined,
       rule: 'calldata',
-      detail: 'the operation is not a canonical execute(bytes32,bytes) call',
+      detail: 'it is not a canonical execute(bytes32,bytes) call',
       cause,
     }),
   executionModeNotAllowed: (mode: Hex, { cause }: Cause = {}) =>
     new CallNotPermittedError({
-      index: 0,
+      index: undefined,
       rule: 'execution-mode',
       detail: `execution mode ${mode} is not allowed (only single and batch calls)`,
       cause,
@@ -123,7 +123,7 @@ export const callRefusals = {
     }),
   paymasterNotAllowed: (paymaster: Address, { cause }: Cause = {}) =>
     new CallNotPermittedError({
-      index: 0,
+      index: undefined,
       rule: 'paymaster',
       detail: `paymaster ${paymaster} is not allowed by the session`,
       cause,
@@ -131,7 +131,7 @@ export const callRefusals = {
   /** `budget` (the whole budget granted) is added when known. */
   gasBudgetExceeded: (left: bigint, cost: bigint, { cause, budget }: Cause & { budget?: bigint | undefined } = {}) =>
     new CallNotPermittedError({
-      index: 0,
+      index: undefined,
       rule: 'gas-budget',
       detail: `its maximum cost of ${cost} wei (every gas limit times the max fee) is more than the ${left} wei left of the session's gas budget${budget === undefined ? '' : ` of ${budget} wei`}`,
       cause,

@@ -93,10 +93,14 @@ export type CallRule =
   | 'paymaster'
   | 'gas-budget'
 
-/** A call of the operation is outside the session's permissions. */
+/**
+ * A call of the operation is outside the session's permissions (`index` names it), or the
+ * operation as a whole is (`index` undefined: its paymaster, gas budget, execution mode or
+ * calldata encoding).
+ */
 export class CallNotPermittedError extends BaseError {
   override name = 'CallNotPermittedError'
-  readonly index: number
+  readonly index: number | undefined
   readonly target: Address | undefined
   readonly selector: Hex | undefined
   readonly rule: CallRule
@@ -109,14 +113,14 @@ export class CallNotPermittedError extends BaseError {
     detail,
     cause,
   }: {
-    index: number
+    index: number | undefined
     target?: Address | undefined
     selector?: Hex | undefined
     rule: CallRule
     detail: string
     cause?: unknown
   }) {
-    super(`Call ${index} is not permitted by the session: ${detail}.`, {
+    super(`${index === undefined ? 'The operation' : `Call ${index}`} is not permitted by the session: ${detail}.`, {
       metaMessages: [
         `Rule broken: ${rule}.`,
         'Send only calls the session grants, or ask the owner for a wider session.',

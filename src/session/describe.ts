@@ -1,4 +1,12 @@
-import { type Address, type Client, erc20Abi, formatEther, getAddress } from 'viem'
+import {
+  type AbiFunction,
+  type Client,
+  erc20Abi,
+  formatEther,
+  getAddress,
+  parseAbiItem,
+  toFunctionSignature,
+} from 'viem'
 import { readContract } from 'viem/actions'
 import { readTokenMetadata, type TokenMetadata } from '../actions/readTokenMetadata.js'
 import { formatAmount } from '../errors/session.js'
@@ -43,7 +51,7 @@ type TokenMeta = TokenMetadata
  * @example
  * import { describeSession } from 'session-keys'
  * const { lines, warnings } = await describeSession(session, { client })
- * // "May call transfer on Test USD (0xCf7E…0Fc9) — at most 1,000 TUSD in total"
+ * // "May call transfer(address,uint256) on Test USD (0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9) — at most 1,000 TUSD in total"
  */
 export async function describeSession(
   input: Session,
@@ -72,7 +80,7 @@ export async function describeSession(
   facts.push(
     session.paymasters.length === 0
       ? 'Pays its own gas (no paymaster)'
-      : `May use ${session.paymasters.length === 1 ? 'the paymaster' : 'the paymasters'} ${session.paymasters.map(short).join(', ')} (their gas counts against the gas budget)`,
+      : `May use ${session.paymasters.length === 1 ? 'the paymaster' : 'the paymasters'} ${session.paymasters.join(', ')} (their gas counts against the gas budget)`,
   )
   if (session.gasBudget === 'unlimited') {
     warnings.push(`⚠ No gas budget: the key may spend the account's ${native} on gas without limit`)
@@ -81,7 +89,7 @@ export async function describeSession(
   }
   if (client) warnings.push(...(await describeAllowances(client, session, meta)))
   facts.push(`Session key ${session.sessionKey}, module ${session.module}${knownModule ? ' (session-keys)' : ''}`)
-  const title = `Session key ${short(session.sessionKey)} for account ${session.account} on chain ${session.chainId}`
+  const title = `Session key ${session.sessionKey} for account ${session.account} on chain ${session.chainId}`
   const lines = [...warnings, ...facts]
   return { title, lines, warnings, text: [title, ...lines.map((l) => `• ${l}`)].join('\n') }
 }
@@ -113,15 +121,16 @@ async function describeAllowances(
         m.decimals !== undefined
           ? `${formatAmount(allowance, m.decimals)} ${clean(m.symbol ?? '')}`.trim()
           : `${allowance} (base units)`
-      return `⚠ ${short(spender)} can already move ${amount} of ${short(token)} from the account (an earlier approval): the session's limit on ${short(token)} does not bound that`
+      return `⚠ ${spender} can already move ${amount} of ${token} from the account (an earlier approval): the session's limit on that token does not bound it`
     }),
   )
   return found.filter((line): line is string => line !== undefined)
 }
 
 function describePermission(p: Permission, meta: TokenMeta, warnings: string[]): string[] {
-  const label = meta.name ? `${clean(meta.name)} (${short(p.target)})` : short(p.target)
-  const methods = p.selectors.map((s) => p.methods?.[p.selectors.indexOf(s)] ?? tokenFunctionName(s) ?? s)
+  const label = meta.name ? `${clean(meta.name)} (${p.target})` : p.target
+  // Signatures in canonical form: argument names are the dapp's words, not the chain's.
+  const methods = p.selectors.map((s, i) => canonical(p.methods?.[i]) ?? tokenFunctionSignatures[s] ?? s)
   const what = methods.length > 0 ? methods.join(', ') : 'no function'
   const first = [
     methods.length === 0 && p.allowEmptyCalldata
@@ -165,14 +174,14 @@ const symbols: Record<ArgRule['condition'], string> = {
 }
 
 function describeRule(rule: ArgRule, meta: TokenMeta): string {
-  const method = rule.method ?? tokenFunctionName(rule.selector) ?? rule.selector
+  const method = canonical(rule.method) ?? tokenFunctionSignatures[rule.selector] ?? rule.selector
   const name = rule.arg ?? `argument ${rule.word}`
   const show = (value: `0x${string}`) => {
-    if (rule.type === 'address') return short(getAddress(`0x${value.slice(26)}`))
+    if (rule.type === 'address') return getAddress(`0x${value.slice(26)}`)
     if (rule.type === 'bool') return BigInt(value) === 1n ? 'true' : 'false'
     const n = BigInt(value)
     if (rule.type?.startsWith('uint') && tokenFunctionName(rule.selector) && meta.decimals !== undefined) {
-      return `${formatAmount(n, meta.decimals)} ${meta.symbol ?? ''}`.trim()
+      return `${formatAmount(n, meta.decimals)} ${clean(meta.symbol ?? '')}`.trim()
     }
     return rule.type?.startsWith('uint') || rule.type?.startsWith('int') ? n.toString() : value
   }
@@ -192,12 +201,19 @@ export function describeWindow(validAfter: number, validUntil: number): string {
     : `Valid from ${time(start)} UTC on ${day(start)} to ${time(end)} UTC on ${day(end)}`
 }
 
+/** A method as written, in canonical form (`transfer(address,uint256)`), when it parses. */
+function canonical(method: string | undefined): string | undefined {
+  if (method === undefined || method.startsWith('0x')) return undefined
+  try {
+    const item = parseAbiItem(`function ${method.replace(/^function\s+/, '')}`) as AbiFunction
+    return toFunctionSignature(item)
+  } catch {
+    return undefined
+  }
+}
+
 /** Text read from a token contract, made safe to show: no control characters, bounded. */
 function clean(text: string): string {
   const printable = text.replace(/[\p{Cc}\p{Cf}]/gu, '').trim()
   return printable.length > 32 ? `${printable.slice(0, 31)}…` : printable
-}
-
-function short(address: Address): string {
-  return `${address.slice(0, 6)}…${address.slice(-4)}`
 }

@@ -318,7 +318,7 @@ describe('hole 1: the wallet side treats the dapp-built session as hostile', () 
       session.sessionKey,
       sessionKeyValidatorAddress,
       'at most 1,000 TUSD in total',
-      'Only if transfer(address to, uint256 amount): amount ≤ 10 TUSD',
+      'Only if transfer(address,uint256): amount ≤ 10 TUSD',
       `Gas: at most 0.05 ETH in total`,
       'Pays its own gas (no paymaster)',
     ]) {
@@ -759,7 +759,11 @@ describe('what is not guaranteed, demonstrated', () => {
     })
     const { warnings } = await describeSession(session, { client: f.client })
     assert.ok(
-      warnings.some((w) => /can already move 5,000 TUSD of .* the session's limit on .* does not bound that/.test(w)),
+      warnings.some((w) =>
+        /can already move 5,000 TUSD of 0x[0-9a-fA-F]{40} from the account .* the session's limit on that token does not bound it/.test(
+          w,
+        ),
+      ),
       warnings.join('\n'),
     )
     await f.send(f.ownerAccount, await getGrantSessionCalls(f.client, { session }))
