@@ -157,9 +157,18 @@ function main(): void {
     'revokeSession',
     'setSessionEnabled',
   ]
-  const validatorCalls = (get('SessionKeyValidator').abi as { type: string; name?: string }[]).filter(
-    (item) => item.type === 'error' || (item.type === 'function' && validatorFunctions.includes(item.name ?? '')),
-  )
+  // Argument names of errors and outputs are decoded positionally: left out, they only weigh.
+  const unnamed = (params: { name?: string }[] = []) => params.map(({ name: _name, ...rest }) => rest)
+  const validatorCalls = (get('SessionKeyValidator').abi as { type: string; name?: string }[])
+    .filter(
+      (item) => item.type === 'error' || (item.type === 'function' && validatorFunctions.includes(item.name ?? '')),
+    )
+    .map((item) => {
+      const entry = item as { type: string; inputs?: { name?: string }[]; outputs?: { name?: string }[] }
+      return entry.type === 'error'
+        ? { ...entry, inputs: unnamed(entry.inputs) }
+        : { ...entry, outputs: unnamed(entry.outputs) }
+    })
   writeFileSync(
     join(outDir, 'validatorCallsAbi.ts'),
     `${header}/** The validator functions the SDK calls and its errors (a subset of sessionKeyValidatorAbi). */\nexport const validatorCallsAbi = ${JSON.stringify(validatorCalls)} as const\n`,

@@ -1,12 +1,18 @@
-import { type Client, getAddress } from 'viem'
+import { type Address, type Client, getAddress } from 'viem'
 import { getChainId } from 'viem/actions'
 import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UntrustedModuleError } from '../errors/session.js'
 import type { Session } from './types.js'
+import { parseAddress } from './validate.js'
 
-/** Options of the wallet-side functions about the module a session names. */
+/** Options of the wallet-side functions: what the wallet checks the dapp's session against. */
 export type ModuleTrustOptions = {
+  /**
+   * The wallet's own account. A session for any other account (another account of the same
+   * owner, say) is refused: the owner approves for the account the wallet shows.
+   */
+  account?: Address | undefined
   /**
    * Accept a session whose module is not the session-keys validator at its known address.
    * Unsafe: a module chosen by the dapp can accept any operation. Only for a wallet that
@@ -18,7 +24,8 @@ export type ModuleTrustOptions = {
 /**
  * Wallet side: the session must name the session-keys validator at its deterministic
  * address (the same on every chain, deployed through the CREATE2 deployer), unless the
- * wallet opted in explicitly. Returns whether the module is the known one.
+ * wallet opted in explicitly, and be for the wallet's account when the wallet names it.
+ * Returns whether the module is the known one.
  *
  * @throws {UntrustedModuleError} when the module is another and no opt-in was given.
  * @example
@@ -26,6 +33,14 @@ export type ModuleTrustOptions = {
  * assertTrustedModule(session) // throws for a module the dapp chose
  */
 export function assertTrustedModule(session: Session, options: ModuleTrustOptions = {}): boolean {
+  if (options.account !== undefined && parseAddress(options.account, 'account') !== session.account) {
+    throw new InvalidParameterError({
+      field: 'session.account',
+      value: session.account,
+      reason: `the session is for ${session.account}, not for this wallet's account ${getAddress(options.account)}`,
+      fix: 'ask the dapp for a session on the account the wallet manages',
+    })
+  }
   const known = getAddress(session.module) === getAddress(sessionKeyValidatorAddress)
   if (!known && options.allowUnknownModule !== true) {
     throw new UntrustedModuleError({ module: session.module, expected: getAddress(sessionKeyValidatorAddress) })

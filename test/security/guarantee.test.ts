@@ -310,6 +310,16 @@ describe('hole 1: the wallet side treats the dapp-built session as hostile', () 
     await refuse({ ...session, permissions: [p, p] }, 'session.permissions[1].target')
     await refuse({ ...session, gasBudget: undefined }, 'session.gasBudget')
     await refuse({ ...session, sessionKey: f.account }, 'session.sessionKey')
+    // A session for another account than the one the wallet manages.
+    await assert.rejects(
+      describeSession(session, { client: f.client, account: f.recipient }),
+      (e: unknown) => e instanceof InvalidParameterError && e.field === 'session.account',
+    )
+    await assert.rejects(
+      signSessionGrant(f.client, { session, owner: f.owner, account: f.recipient }),
+      (e: unknown) => e instanceof InvalidParameterError && e.field === 'session.account',
+    )
+    await describeSession(session, { client: f.client, account: f.account })
 
     const { text } = await describeSession(session, { client: f.client })
     for (const shown of [
