@@ -7,10 +7,27 @@
 import { parseArgs } from 'node:util'
 import { startDevnetServer } from '../src/devnet/index.js'
 
-const { values } = parseArgs({
-  options: { 'rpc-port': { type: 'string' }, 'bundler-port': { type: 'string' } },
-})
-const port = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value))
+const usage = 'Usage: npm run devnet [-- --rpc-port N] [--bundler-port N]'
+
+/** A port from a flag: digits only, 1 to 65535; anything else ends with a clear message. */
+function port(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isInteger(n) || n < 1 || n > 65_535) {
+    console.error(`--${flag} takes a port number from 1 to 65535, not '${value}'.\n${usage}`)
+    process.exit(1)
+  }
+  return n
+}
+
+let values: { 'rpc-port'?: string | undefined; 'bundler-port'?: string | undefined }
+try {
+  values = parseArgs({ options: { 'rpc-port': { type: 'string' }, 'bundler-port': { type: 'string' } } }).values
+} catch (error) {
+  // An unknown or malformed flag: say which, and how to call it (no stack trace).
+  console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`)
+  process.exit(1)
+}
 
 try {
   let server: Awaited<ReturnType<typeof startDevnetServer>> | undefined
@@ -19,8 +36,8 @@ try {
     process.exit(code)
   }
   server = await startDevnetServer({
-    rpcPort: port(values['rpc-port'], 8545),
-    bundlerPort: port(values['bundler-port'], 4337),
+    rpcPort: port('rpc-port', values['rpc-port'], 8545),
+    bundlerPort: port('bundler-port', values['bundler-port'], 4337),
     onUnexpectedExit: (what, code) => {
       console.error(`The ${what} exited unexpectedly (code ${code}); stopping.`)
       void shutdown(1)

@@ -64,6 +64,12 @@ export async function startDevnetServer(options: StartDevnetServerOptions = {}):
   const rpcPort = options.rpcPort ?? 8545
   const bundlerPort = options.bundlerPort ?? 4337
   const timeoutMs = options.timeoutMs ?? 60_000
+  // Compared first: nothing is started for a request that cannot work.
+  if (rpcPort === bundlerPort) {
+    throw new DevnetServerError(`The node and the bundler cannot both listen on port ${rpcPort}.`, {
+      metaMessages: ['Give them two different ports (--rpc-port and --bundler-port).'],
+    })
+  }
   for (const [name, port] of [
     ['rpc', rpcPort],
     ['bundler', bundlerPort],

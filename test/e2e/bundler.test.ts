@@ -112,6 +112,15 @@ describe('devnet server', () => {
     }
   })
 
+  it('refuses the same port for the node and the bundler before starting anything', async () => {
+    const port = await freePort()
+    await assert.rejects(
+      startDevnetServer({ rpcPort: port, bundlerPort: port }),
+      (e: unknown) => e instanceof DevnetServerError && /cannot both listen on port/.test(e.message),
+    )
+    assert.deepEqual(listeners(port), [], 'nothing listens on the port')
+  })
+
   it('refuses to start on a port already in use, with a clear error', async () => {
     const port = Number(new URL(server.rpcUrl).port)
     await assert.rejects(

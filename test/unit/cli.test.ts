@@ -1,0 +1,25 @@
+/** The command-line scripts answer bad flags with a clear message and exit 1, never a stack trace. */
+
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { describe, it } from 'node:test'
+
+const run = (script: string, args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', timeout: 60_000 })
+
+describe('npm run devnet: bad flags', () => {
+  it('an unknown flag names itself and shows the usage', () => {
+    const result = run('scripts/devnet.ts', ['--port', '1'])
+    assert.equal(result.status, 1)
+    assert.match(result.stderr, /Unknown option '--port'/)
+    assert.match(result.stderr, /Usage: npm run devnet \[-- --rpc-port N\] \[--bundler-port N\]/)
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace')
+  })
+
+  it('a port that is not a number says so, not NaN', () => {
+    const result = run('scripts/devnet.ts', ['--rpc-port', 'abc'])
+    assert.equal(result.status, 1)
+    assert.match(result.stderr, /--rpc-port takes a port number from 1 to 65535, not 'abc'/)
+    assert.doesNotMatch(result.stderr, /NaN/)
+  })
+})
