@@ -15,7 +15,11 @@ const available = readdirSync(join(root, 'examples'))
   .sort()
 const [arg] = process.argv.slice(2)
 if (!arg || (arg !== '--all' && !available.includes(arg))) {
-  console.error(`Usage: npm run example -- <name> | --all\nExamples: ${available.join(', ')}`)
+  const said = arg === undefined ? 'No example named.' : `There is no example '${arg}'.`
+  const near = arg ? available.find((name) => name.startsWith(arg.slice(0, 3)) || arg.startsWith(name)) : undefined
+  console.error(
+    `${said}${near ? ` Did you mean '${near}'?` : ''}\nUsage: npm run example -- <name> | --all\nExamples: ${available.join(', ')}`,
+  )
   process.exit(1)
 }
 let failed = 0

@@ -23,3 +23,12 @@ describe('npm run devnet: bad flags', () => {
     assert.doesNotMatch(result.stderr, /NaN/)
   })
 })
+
+describe('npm run example: a name that is not an example', () => {
+  it('says which name is unknown, suggests the nearest, and lists them', () => {
+    const result = run('scripts/example.ts', ['describ'])
+    assert.equal(result.status, 1)
+    assert.match(result.stderr, /There is no example 'describ'\. Did you mean 'describe'\?/)
+    assert.match(result.stderr, /Examples: .*argument-rules.*describe/)
+  })
+})
