@@ -4,7 +4,7 @@ import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UserOperationFailedError } from '../errors/session.js'
 import { toSessionError } from '../errors/toSessionError.js'
-import { assertCalls, paymasterOf, sessionOf } from './sessionOperation.js'
+import { assertCalls, inTokenUnits, paymasterOf, sessionOf } from './sessionOperation.js'
 import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
 
 /** Parameters of {@link createBundlerSubmitter}. */
@@ -61,7 +61,7 @@ export function createBundlerSubmitter(parameters: CreateBundlerSubmitterParamet
         } as never)
       } catch (error) {
         if (error instanceof BaseError) throw error
-        throw toSessionError(error, { session, enableBefore: grant?.enableBefore })
+        throw await inTokenUnits(account.client, toSessionError(error, { session, enableBefore: grant?.enableBefore }))
       }
       const receipt = await bundlerClient.waitForUserOperationReceipt({ hash: userOpHash, timeout: timeoutMs })
       if (!receipt.success) {

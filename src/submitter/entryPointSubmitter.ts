@@ -14,7 +14,7 @@ import { InvalidParameterError } from '../errors/parameter.js'
 import { UserOperationFailedError, UserOperationRejectedError } from '../errors/session.js'
 import type { Session } from '../session/types.js'
 import { parseAddress } from '../session/validate.js'
-import { assertCalls, sessionOf } from './sessionOperation.js'
+import { assertCalls, inTokenUnits, sessionOf } from './sessionOperation.js'
 import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
 
 /** Gas limits the submitter signs into each operation (no bundler estimates them here). */
@@ -156,7 +156,10 @@ export async function handleUserOperation(
     const rejection = findEntryPointRejection(error)
     if (!rejection) throw error
     const block = await getBlock(client, { blockTag: 'pending' })
-    throw fromEntryPointRejection(rejection, { session, now: Number(block.timestamp), enableBefore, cause: error })
+    throw await inTokenUnits(
+      client,
+      fromEntryPointRejection(rejection, { session, now: Number(block.timestamp), enableBefore, cause: error }),
+    )
   }
   const receipt = await waitForTransactionReceipt(client, { hash: transactionHash })
   if (receipt.status !== 'success') {

@@ -1,6 +1,8 @@
-import type { Address, Call } from 'viem'
+import { type Address, type Call, type Client, getAddress } from 'viem'
 import type { SmartAccount } from 'viem/account-abstraction'
+import { readTokenMetadata } from '../actions/readTokenMetadata.js'
 import { InvalidParameterError } from '../errors/parameter.js'
+import { SpendingLimitExceededError } from '../errors/session.js'
 import type { SessionGrant } from '../session/grant.js'
 import type { Session } from '../session/types.js'
 import { parseAddress } from '../session/validate.js'
@@ -33,4 +35,23 @@ export function sessionOf(account: SmartAccount): { session: Session | undefined
 export function paymasterOf(userOperation: { paymaster?: unknown }): Address | undefined {
   const { paymaster } = userOperation
   return typeof paymaster === 'string' ? (paymaster as Address) : undefined
+}
+
+/**
+ * A refusal the chain gave in base units, restated in the token's units when the token says
+ * its symbol and decimals (as the pre-flight check states it). Anything else is returned as is.
+ */
+export async function inTokenUnits(client: Client, error: unknown): Promise<unknown> {
+  if (!(error instanceof SpendingLimitExceededError)) return error
+  const { [getAddress(error.target)]: meta } = await readTokenMetadata(client, [error.target], ['symbol', 'decimals'])
+  if (meta?.symbol === undefined || meta.decimals === undefined) return error
+  return new SpendingLimitExceededError({
+    index: error.index,
+    target: error.target,
+    spent: error.spent,
+    amount: error.amount,
+    limit: error.limit,
+    token: { symbol: meta.symbol, decimals: meta.decimals },
+    cause: error.cause,
+  })
 }
