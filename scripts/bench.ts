@@ -140,7 +140,12 @@ const sessionRules3Permissions = await submit(threeDapp, [transfer(1n)])
 // offchainGrantFirstUse: a session granted off-chain, its first use (creates the session)
 // against the first use of a session granted on chain (same permission, same call).
 const offchain = await sessionFor(fresh.address, [transferPermission])
-const grant = await signSessionGrant(client, { session: offchain.session, owner: freshOwner })
+// A fixed deadline as well: the default (an hour after the chain's time) varies run to run.
+const grant = await signSessionGrant(client, {
+  session: offchain.session,
+  owner: freshOwner,
+  enableBefore: benchSessionEnd,
+})
 const grantDapp = await toSessionKeyAccount({
   client,
   session: offchain.session,
