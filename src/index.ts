@@ -100,6 +100,7 @@ export {
 export { generateSessionKey, type SessionKey } from './session/generateSessionKey.js'
 export {
   assertGrant,
+  assertOwnerSignedGrant,
   checkGrant,
   defaultGrantLifetime,
   encodeGrant,
@@ -108,6 +109,7 @@ export {
   getSessionGrantTypedData,
   type SessionGrant,
   type SignSessionGrantParameters,
+  sessionAccountVerifierDomain,
   sessionGrantTypes,
   signSessionGrant,
   verifySessionGrant,

@@ -8,7 +8,7 @@ import { callRefusals } from '../errors/callRefusals.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UnsafeUserOperationGasError } from '../errors/session.js'
 import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
-import { maxCostOf } from '../policy/checkSessionOperation.js'
+import { maxCostOf, type UserOperationGas } from '../policy/checkSessionOperation.js'
 import { assertSession } from '../session/encode.js'
 import { assertGrant, encodeGrant, getGrantDigest, type SessionGrant } from '../session/grant.js'
 import type { Session } from '../session/types.js'
@@ -203,15 +203,7 @@ export async function toSessionKeyAccount(
 async function assertSafeGas(
   client: AccountClient,
   session: Session,
-  userOperation: {
-    preVerificationGas?: bigint | undefined
-    verificationGasLimit?: bigint | undefined
-    callGasLimit?: bigint | undefined
-    paymasterVerificationGasLimit?: bigint | undefined
-    paymasterPostOpGasLimit?: bigint | undefined
-    maxFeePerGas?: bigint | undefined
-    maxPriorityFeePerGas?: bigint | undefined
-  },
+  userOperation: UserOperationGas & { maxPriorityFeePerGas?: bigint | undefined },
   limits: SigningLimits,
   creates: boolean,
 ): Promise<void> {

@@ -12,7 +12,7 @@ import {
   type UserOperationGas,
 } from '../policy/checkSessionOperation.js'
 import { assertSession } from '../session/encode.js'
-import { assertGrant, type SessionGrant, verifySessionGrant } from '../session/grant.js'
+import { assertGrant, assertOwnerSignedGrant, type SessionGrant } from '../session/grant.js'
 import type { Session } from '../session/types.js'
 import { readTokenMetadata } from './readTokenMetadata.js'
 
@@ -114,8 +114,9 @@ export async function preflight(client: Client, parameters: PreflightParameters)
     readTokenInfo(client, session),
   ])
   checkSessionOperation(session, usage, { callData, paymaster, maxCost, grant }, { now: validatedAt, tokens })
-  // The module asks the account (ERC-1271) whether the owner signed the grant: so do we.
-  if (grant && !usage.exists && !usage.revoked) await verifySessionGrant(client, { session, grant })
+  // The module asks the account (ERC-1271) whether the owner signed the grant: so do we (epoch
+  // and deadline were checked above, with the state already read).
+  if (grant && !usage.exists && !usage.revoked) await assertOwnerSignedGrant(client, session, grant)
   return { validatedAt, maxCost }
 }
 

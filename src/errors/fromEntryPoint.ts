@@ -68,7 +68,7 @@ export function fromEntryPointRejection(
 const accountOf = (session: Session | undefined): Address =>
   session?.account ?? '0x0000000000000000000000000000000000000000'
 
-function decodeModuleError(data: Hex, cause: unknown, context: Session | undefined): BaseError | undefined {
+function decodeModuleError(data: Hex, cause: unknown, session: Session | undefined): BaseError | undefined {
   let error: ReturnType<typeof decodeErrorResult<typeof validatorCallsAbi>>
   try {
     error = decodeErrorResult({ abi: validatorCallsAbi, data })
@@ -82,7 +82,7 @@ function decodeModuleError(data: Hex, cause: unknown, context: Session | undefin
     case 'SessionRevoked':
       return new SessionRevokedError({ sessionId: args[0] as Hex, cause })
     case 'SessionNotFound':
-      return new SessionNotFoundError({ sessionId: args[0] as Hex, account: accountOf(context), cause })
+      return new SessionNotFoundError({ sessionId: args[0] as Hex, account: accountOf(session), cause })
     case 'SessionGrantEpochInvalid':
       return new SessionGrantEpochInvalidError({
         sessionId: args[0] as Hex,
@@ -123,7 +123,7 @@ function decodeModuleError(data: Hex, cause: unknown, context: Session | undefin
     case 'SessionGasBudgetExceeded':
       return callRefusals.gasBudgetExceeded(args[0] as bigint, args[1] as bigint, {
         cause,
-        budget: typeof context?.gasBudget === 'bigint' ? context.gasBudget : undefined,
+        budget: typeof session?.gasBudget === 'bigint' ? session.gasBudget : undefined,
       })
     case 'SessionLimitExceeded':
       return new SpendingLimitExceededError({

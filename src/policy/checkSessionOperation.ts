@@ -115,16 +115,9 @@ export function checkSessionOperation(
 ): void {
   // _enableFromGrant: a session never created is created from the grant, with fresh counters.
   const { grant } = operation
-  let validUntil = session.validUntil
   let state = usage
   if (grant && !usage.exists && !usage.revoked) {
-    if (grant.epoch !== usage.epoch) {
-      throw new SessionGrantEpochInvalidError({
-        sessionId: session.id,
-        grantEpoch: grant.epoch,
-        currentEpoch: usage.epoch,
-      })
-    }
+    checkGrantEpoch(session, grant, usage.epoch)
     state = {
       ...usage,
       exists: true,
@@ -132,7 +125,6 @@ export function checkSessionOperation(
       gasLeft: session.gasBudget === 'unlimited' ? maxUint256 : session.gasBudget,
       targets: {},
     }
-    validUntil = Math.min(validUntil, grant.enableBefore)
   }
   if (!state.exists) throw new SessionNotFoundError({ sessionId: session.id, account: session.account })
   if (state.revoked) throw new SessionRevokedError({ sessionId: session.id })
@@ -160,9 +152,25 @@ export function checkSessionOperation(
     if (context.now > session.validUntil) {
       throw new SessionExpiredError({ sessionId: session.id, validUntil: session.validUntil })
     }
-    if (grant && context.now > validUntil) {
-      throw new SessionGrantExpiredError({ sessionId: session.id, enableBefore: grant.enableBefore })
-    }
+    if (grant && state !== usage) checkGrantDeadline(session, grant, context.now)
+  }
+}
+
+/** A grant that creates its session (`_enableFromGrant`) names the account's current epoch. */
+export function checkGrantEpoch(session: Session, grant: { epoch: bigint }, epoch: bigint): void {
+  if (grant.epoch !== epoch) {
+    throw new SessionGrantEpochInvalidError({ sessionId: session.id, grantEpoch: grant.epoch, currentEpoch: epoch })
+  }
+}
+
+/**
+ * The operation that creates a session from its grant gets the grant's deadline as its
+ * `validUntil` (when earlier than the session's end): at `now`, inside the session's window,
+ * past the deadline, the EntryPoint refuses it.
+ */
+export function checkGrantDeadline(session: Session, grant: { enableBefore: number }, now: number): void {
+  if (now > grant.enableBefore && now <= session.validUntil) {
+    throw new SessionGrantExpiredError({ sessionId: session.id, enableBefore: grant.enableBefore })
   }
 }
 

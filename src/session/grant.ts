@@ -11,12 +11,14 @@ import { getBlock, getCode, readContract } from 'viem/actions'
 import { signTypedData as signTypedData7739 } from 'viem/experimental/erc7739'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
-import { SessionGrantEpochInvalidError, SessionGrantExpiredError, SessionGrantInvalidError } from '../errors/session.js'
+import { SessionGrantInvalidError } from '../errors/session.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
+import { checkGrantDeadline, checkGrantEpoch } from '../policy/checkSessionOperation.js'
 import { assertSession, type SessionConfigStruct, toSessionConfig } from './encode.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
 import type { Session } from './types.js'
+import { parseAmount } from './validate.js'
 
 /**
  * An off-chain grant: the owner's signature over the session (EIP-712, verified by the
@@ -179,15 +181,20 @@ export async function signSessionGrant(client: Client, parameters: SignSessionGr
   const signature = await signTypedData7739(client, {
     account: owner,
     ...typedData,
-    verifierDomain: {
-      name: 'SessionAccount',
-      version: '1',
-      chainId: session.chainId,
-      verifyingContract: session.account,
-      salt: `0x${'00'.repeat(32)}`,
-    },
+    verifierDomain: sessionAccountVerifierDomain(session),
   } as never)
   return { epoch: state.epoch, enableBefore, signature }
+}
+
+/** The EIP-712 domain of the session's account, which ERC-7739 nests the owner's grant in. */
+export function sessionAccountVerifierDomain(session: Session) {
+  return {
+    name: 'SessionAccount',
+    version: '1',
+    chainId: session.chainId,
+    verifyingContract: session.account,
+    salt: `0x${'00'.repeat(32)}`,
+  } as const satisfies TypedDataDomain
 }
 
 /**
@@ -210,14 +217,22 @@ export async function verifySessionGrant(
   const grant = assertGrant(parameters?.grant)
   const state = await readGrantState(client, session)
   checkGrant(session, grant, { epoch: state.epoch, now: state.now + 1 })
-  const digest = getGrantDigest(session, grant)
+  await assertOwnerSignedGrant(client, session, grant)
+}
+
+/**
+ * The account confirms (ERC-1271) that its owner signed this grant, as the module asks it.
+ *
+ * @throws {SessionGrantInvalidError} when the owner did not sign this session.
+ */
+export async function assertOwnerSignedGrant(client: Client, session: Session, grant: SessionGrant): Promise<void> {
   let result: Hex
   try {
     result = await readContract(client, {
       address: session.account,
       abi: accountCallsAbi,
       functionName: 'isValidSignature',
-      args: [digest, grant.signature],
+      args: [getGrantDigest(session, grant), grant.signature],
     })
   } catch (cause) {
     throw new BaseError(`The account ${session.account} could not check the grant.`, {
@@ -234,16 +249,8 @@ export async function verifySessionGrant(
  * be validated at).
  */
 export function checkGrant(session: Session, grant: SessionGrant, state: { epoch: bigint; now: number }): void {
-  if (grant.epoch !== state.epoch) {
-    throw new SessionGrantEpochInvalidError({
-      sessionId: session.id,
-      grantEpoch: grant.epoch,
-      currentEpoch: state.epoch,
-    })
-  }
-  if (state.now > Math.min(grant.enableBefore, session.validUntil) && state.now <= session.validUntil) {
-    throw new SessionGrantExpiredError({ sessionId: session.id, enableBefore: grant.enableBefore })
-  }
+  checkGrantEpoch(session, grant, state.epoch)
+  checkGrantDeadline(session, grant, state.now)
 }
 
 /** The EIP-712 digest of a grant: what the owner signed, and what the session key binds. */
@@ -304,16 +311,8 @@ async function readGrantState(client: Client, session: Session) {
   return { epoch, exists: state[3], revoked: state[4], installed, now: Number(block.timestamp) }
 }
 
-function parseEpoch(value: unknown, field: string): bigint {
-  let epoch: bigint | undefined
-  if (typeof value === 'bigint') epoch = value
-  else if (typeof value === 'number' && Number.isSafeInteger(value)) epoch = BigInt(value)
-  else if (typeof value === 'string' && /^\d+$/.test(value)) epoch = BigInt(value)
-  if (epoch === undefined || epoch < 0n || epoch >= 2n ** 128n) {
-    throw new InvalidParameterError({ field, value, reason: 'not a uint128 epoch', fix: 'read it with getEpoch' })
-  }
-  return epoch
-}
+/** A uint128 epoch, given as amounts are (bigint, safe integer or digits). */
+const parseEpoch = (value: unknown, field: string): bigint => parseAmount(value, field, 2n ** 128n - 1n)
 
 function parseDeadline(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0 || value > 2 ** 48 - 1) {

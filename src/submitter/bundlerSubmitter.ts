@@ -4,7 +4,7 @@ import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UserOperationFailedError } from '../errors/session.js'
 import { toSessionError } from '../errors/toSessionError.js'
-import { assertCalls, inTokenUnits, paymasterOf, sessionOf } from './sessionOperation.js'
+import { assertCalls, inTokenUnits, sessionOf } from './sessionOperation.js'
 import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
 
 /** Parameters of {@link createBundlerSubmitter}. */
@@ -48,7 +48,7 @@ export function createBundlerSubmitter(parameters: CreateBundlerSubmitterParamet
         if (session && parameters.preflight !== false) {
           await preflight(account.client, {
             session,
-            userOperation: { ...prepared, paymaster: paymasterOf(prepared as { paymaster?: unknown }) },
+            userOperation: prepared,
             grant,
           })
         }

@@ -73,7 +73,7 @@ export function createEntryPointSubmitter(parameters: CreateEntryPointSubmitterP
       const callData = await account.encodeCalls(calls)
       const userOperation = await prepareUserOperation07(client, { account, callData, gas })
       if (session && parameters.preflight !== false) {
-        await preflight(client, { session, userOperation: { ...userOperation, paymaster: undefined }, grant })
+        await preflight(client, { session, userOperation, grant })
       }
       userOperation.signature = await account.signUserOperation(userOperation)
       await parameters.onBeforeSend?.(userOperation)

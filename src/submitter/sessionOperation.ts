@@ -1,4 +1,4 @@
-import { type Address, type Call, type Client, getAddress } from 'viem'
+import { type Call, type Client, getAddress } from 'viem'
 import type { SmartAccount } from 'viem/account-abstraction'
 import { readTokenMetadata } from '../actions/readTokenMetadata.js'
 import { InvalidParameterError } from '../errors/parameter.js'
@@ -29,12 +29,6 @@ export function assertCalls(calls: readonly Call[]): void {
 export function sessionOf(account: SmartAccount): { session: Session | undefined; grant: SessionGrant | undefined } {
   const { session, grant } = account as { session?: Session; grant?: SessionGrant }
   return { session, grant }
-}
-
-/** The paymaster a prepared user operation names, if any. */
-export function paymasterOf(userOperation: { paymaster?: unknown }): Address | undefined {
-  const { paymaster } = userOperation
-  return typeof paymaster === 'string' ? (paymaster as Address) : undefined
 }
 
 /**

@@ -399,7 +399,7 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
   // itself (gas fields, paymaster), the time of the next block.
   let sdkError: unknown
   try {
-    await preflight(f.client, { session, userOperation: { ...userOperation, paymaster: userOperation.paymaster } })
+    await preflight(f.client, { session, userOperation })
   } catch (error) {
     sdkError = error
   }

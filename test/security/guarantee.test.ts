@@ -52,6 +52,7 @@ import {
   preflight,
   prepareUserOperation07,
   type Session,
+  type SessionConfigStruct,
   SessionExpiredError,
   type SessionGrant,
   SessionGrantEpochInvalidError,
@@ -59,6 +60,7 @@ import {
   SessionNotFoundError,
   SessionRevokedError,
   SpendingLimitExceededError,
+  sessionAccountVerifierDomain,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
   signSessionGrant,
@@ -200,6 +202,15 @@ async function forceOnChain(
   assert.equal(receipt.status, 'reverted', 'the handleOps transaction reverted on chain')
   return error
 }
+
+/** The owner sends createSession with a config built by hand, past the SDK's checks. */
+const createByHand = (config: SessionConfigStruct) =>
+  f.send(f.ownerAccount, [
+    {
+      to: sessionKeyValidatorAddress,
+      data: encodeFunctionData({ abi: sessionKeyValidatorAbi, functionName: 'createSession', args: [config] }),
+    },
+  ])
 
 /** Grants a session on chain through the owner; returns it with its key. */
 async function grantOnChain(extra: Partial<Parameters<typeof defineSession>[0]> = {}) {
@@ -454,16 +465,7 @@ describe('hole 2: gas drain', () => {
     // A budget the module cannot store is refused, never widened to "none".
     const config = { ...toSessionConfig({ ...session, gasBudget: 1n }), salt: `0x${'07'.repeat(32)}` as Hex }
     await assert.rejects(
-      f.send(f.ownerAccount, [
-        {
-          to: sessionKeyValidatorAddress,
-          data: encodeFunctionData({
-            abi: sessionKeyValidatorAbi,
-            functionName: 'createSession',
-            args: [{ ...config, gasBudget: 2n ** 104n }],
-          }),
-        },
-      ]),
+      createByHand({ ...config, gasBudget: 2n ** 104n }),
       (e: unknown) =>
         e instanceof UserOperationFailedError &&
         e.revertData?.startsWith(toFunctionSelector('SessionLimitTooLarge(address,uint256)')) === true,
@@ -477,13 +479,7 @@ async function signRawGrant(session: Session, epoch: bigint, enableBefore: numbe
   const signature = await signTypedData7739(f.client, {
     account: f.owner,
     ...typedData,
-    verifierDomain: {
-      name: 'SessionAccount',
-      version: '1',
-      chainId: session.chainId,
-      verifyingContract: session.account,
-      salt: `0x${'00'.repeat(32)}`,
-    },
+    verifierDomain: sessionAccountVerifierDomain(session),
   } as never)
   return { epoch, enableBefore, signature }
 }
@@ -661,16 +657,7 @@ describe('hole 6: a token limit the chain cannot enforce', () => {
     const config = toSessionConfig(session)
     const before = await snapshotState(session)
     await assert.rejects(
-      f.send(f.ownerAccount, [
-        {
-          to: sessionKeyValidatorAddress,
-          data: encodeFunctionData({
-            abi: sessionKeyValidatorAbi,
-            functionName: 'createSession',
-            args: [{ ...config, permissions: [{ ...config.permissions[0], tokenLimit: tusd(1000) }] }],
-          }),
-        },
-      ]),
+      createByHand({ ...config, permissions: [{ ...config.permissions[0], tokenLimit: tusd(1000) }] }),
       (e: unknown) =>
         e instanceof UserOperationFailedError &&
         e.revertData?.startsWith(toFunctionSelector('SessionTokenLimitUncountable(address,bytes4)')) === true,
