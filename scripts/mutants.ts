@@ -130,6 +130,13 @@ const mutants: Mutant[] = [
     tests: [attacks, policyTests],
   },
   {
+    file: module,
+    what: 'an inline token rule is not enforced',
+    find: 'if (!clean || !ArgRuleLib.compare(uint8(rule >> 216), value, uint192(rule))) {',
+    replace: 'if (false) {',
+    tests: [policyTests, differential],
+  },
+  {
     file: 'contracts/session/lib/ArgRuleLib.sol',
     what: 'lte compares as lt',
     find: 'if (condition == PolicyFlags.LTE) return value <= bound;',

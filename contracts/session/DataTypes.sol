@@ -74,7 +74,10 @@ struct SessionState {
 }
 
 /// @dev Slot 0 is read for every call to the destination (for an ERC-20 call it is the only
-/// one); slots 1 and 2 only when the destination has value or use limits.
+/// one); slots 1 and 2 only when the destination has value or use limits; slot 3 only for a
+/// token call when the destination's one token-function rule is stored inline
+/// (TARGET_TOKEN_RULE_INLINE): `selector (32) | condition (8) | word (8) | bits (16) | value (192)`,
+/// from the high bits down.
 struct TargetPolicy {
     uint16 flags;
     uint120 tokenLimit;
@@ -84,6 +87,7 @@ struct TargetPolicy {
     uint64 uses;
     uint128 valueLimitTotal;
     uint128 valueSpent;
+    uint256 tokenRule;
 }
 
 /// @dev One argument rule: a header and up to four values (5 slots).

@@ -364,10 +364,61 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
                 _selectors[_selectorKey(sessionId, target, selector)][msg.sender].allowed = true;
             }
         }
+        uint256 tokenRules = 0;
+        uint256 last = 0;
         for (uint256 k = 0; k < permission.rules.length; ++k) {
-            flags |= _storeRule(sessionId, target, flags, permission.rules[k]);
+            if (TokenCallLib.flagOf(permission.rules[k].selector) != 0) {
+                ++tokenRules;
+                last = k;
+            }
+        }
+        for (uint256 k = 0; k < permission.rules.length; ++k) {
+            ArgRule memory rule = permission.rules[k];
+            // A destination's only token-function rule, if narrow, goes inline: one read.
+            if (
+                tokenRules == 1 &&
+                k == last &&
+                rule.condition != PolicyFlags.ONE_OF &&
+                rule.bits <= PolicyFlags.INLINE_RULE_MAX_BITS
+            ) {
+                policy.tokenRule = _inlineRule(target, flags, rule);
+                flags |= PolicyFlags.TARGET_TOKEN_RULE_INLINE;
+            } else {
+                flags |= _storeRule(sessionId, target, flags, rule);
+            }
         }
         policy.flags = uint16(flags);
+    }
+
+    /// @dev The word of an inline token rule (see TargetPolicy), after the checks every rule gets.
+    function _inlineRule(address target, uint256 flags, ArgRule memory rule) internal pure returns (uint256) {
+        bytes4 selector = rule.selector;
+        if (flags & TokenCallLib.flagOf(selector) == 0) revert SessionRuleInvalid(target, selector, 1);
+        _checkRuleShape(target, rule);
+        return
+            (uint256(uint32(selector)) << 224) |
+            (uint256(rule.condition) << 216) |
+            (uint256(rule.word) << 208) |
+            (uint256(rule.bits) << 192) |
+            uint256(rule.values[0]);
+    }
+
+    /// @dev A known condition, one value (1 to 4 for ONE_OF), a width in whole bytes, values
+    /// that fit in it.
+    function _checkRuleShape(address target, ArgRule memory rule) internal pure {
+        bytes4 selector = rule.selector;
+        if (rule.condition > PolicyFlags.ONE_OF) revert SessionRuleInvalid(target, selector, 3);
+        uint256 count = rule.values.length;
+        bool oneOf = rule.condition == PolicyFlags.ONE_OF;
+        if (oneOf ? count == 0 || count > PolicyFlags.MAX_ONE_OF_VALUES : count != 1) {
+            revert SessionRuleInvalid(target, selector, 4);
+        }
+        if (rule.bits == 0 || rule.bits > 256 || rule.bits % 8 != 0) revert SessionRuleInvalid(target, selector, 5);
+        for (uint256 j = 0; j < count; ++j) {
+            if (rule.bits < 256 && uint256(rule.values[j]) >> rule.bits != 0) {
+                revert SessionRuleInvalid(target, selector, 6);
+            }
+        }
     }
 
     /// @dev Stores one argument rule; returns TARGET_TOKEN_RULES when it is on a token function.
@@ -383,18 +434,10 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         if (tokenFlag != 0 ? flags & tokenFlag == 0 : !policy.allowed) revert SessionRuleInvalid(target, selector, 1);
         uint256 index = policy.ruleCount;
         if (index >= PolicyFlags.MAX_RULES_PER_SELECTOR) revert SessionRuleInvalid(target, selector, 2);
-        if (rule.condition > PolicyFlags.ONE_OF) revert SessionRuleInvalid(target, selector, 3);
+        _checkRuleShape(target, rule);
         uint256 count = rule.values.length;
-        bool oneOf = rule.condition == PolicyFlags.ONE_OF;
-        if (oneOf ? count == 0 || count > PolicyFlags.MAX_ONE_OF_VALUES : count != 1) {
-            revert SessionRuleInvalid(target, selector, 4);
-        }
-        if (rule.bits == 0 || rule.bits > 256 || rule.bits % 8 != 0) revert SessionRuleInvalid(target, selector, 5);
         StoredRule storage stored = policy.rules[index];
         for (uint256 j = 0; j < count; ++j) {
-            if (rule.bits < 256 && uint256(rule.values[j]) >> rule.bits != 0) {
-                revert SessionRuleInvalid(target, selector, 6);
-            }
             stored.values[j] = rule.values[j];
         }
         stored.condition = rule.condition;
@@ -630,6 +673,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         bool isToken = tokenFlag != 0 && flags & tokenFlag != 0;
         if (isToken) {
             _countTokens(policy, word, index, target, selector, data);
+            if (flags & PolicyFlags.TARGET_TOKEN_RULE_INLINE != 0) return _checkInlineRule(policy, index, target, selector, data);
             if (flags & PolicyFlags.TARGET_TOKEN_RULES == 0) return;
         } else if (flags & PolicyFlags.TARGET_OTHER_SELECTORS == 0) {
             revert SessionSelectorNotAllowed(index, target, selector);
@@ -638,6 +682,33 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         if (!isToken && !selectorPolicy.allowed) revert SessionSelectorNotAllowed(index, target, selector);
         uint256 broken = selectorPolicy.firstBroken(data);
         if (broken != type(uint256).max) revert SessionRuleViolated(index, target, selector, broken);
+    }
+
+    /// @dev The destination's inline token rule (TargetPolicy.tokenRule), when it is on `selector`:
+    /// the same test as ArgRuleLib.holds, on one word read from the record's fourth slot.
+    function _checkInlineRule(
+        TargetPolicy storage policy,
+        uint256 index,
+        address target,
+        bytes4 selector,
+        bytes calldata data
+    ) internal view {
+        uint256 rule;
+        bool clean;
+        uint256 value;
+        assembly ("memory-safe") {
+            rule := sload(add(policy.slot, 3))
+            // ArgRuleLib.argument, inline: present in the calldata, nothing above its width.
+            let start := add(4, shl(5, and(shr(208, rule), 0xff)))
+            if iszero(lt(data.length, add(start, 32))) {
+                value := calldataload(add(data.offset, start))
+                clean := iszero(shr(and(shr(192, rule), 0xffff), value))
+            }
+        }
+        if (rule >> 224 != uint32(selector)) return;
+        if (!clean || !ArgRuleLib.compare(uint8(rule >> 216), value, uint192(rule))) {
+            revert SessionRuleViolated(index, target, selector, 0);
+        }
     }
 
     /// @dev Reads the amount of a token call from its exact shape and counts it against the limit.
@@ -765,6 +836,6 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
 
     /// @notice The module's version.
     function version() external pure returns (string memory) {
-        return "0.4.0";
+        return "0.5.0";
     }
 }

@@ -6,6 +6,7 @@ import { testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
 import {
   accountCallsAbi,
   CallNotPermittedError,
+  type PermissionInput,
   SpendingLimitExceededError,
   sessionKeyValidatorAbi,
   UserOperationRejectedError,
@@ -49,6 +50,67 @@ describe('argument rules', () => {
     await assert.rejects(f.send(dapp, [f.transfer(tusd(10), other)]), isRule('argument', 0))
     assert.equal(await f.balanceOf(other), 0n)
     assert.equal(await f.spent(session), tusd(10), 'the rejected transfer counted nothing')
+  })
+
+  it('a token rule is enforced alike inline (one narrow rule) and in the selector record (several, or ONE_OF)', async () => {
+    const other = '0x000000000000000000000000000000000000bEEF' as Address
+    const inline: PermissionInput = {
+      whitelistDestination: f.token,
+      whitelistMethods: ['transfer(address,uint256)', 'approve(address,uint256)'],
+      tokenAmount: tusd(1000),
+      rules: [{ method: 'approve(address spender, uint256)', arg: 'spender', condition: 'eq', value: f.recipient }],
+    }
+    const forms: { permission: PermissionInput; transferToOther: boolean }[] = [
+      // The only token rule, narrow: stored inline, and it binds approve only.
+      { permission: inline, transferToOther: true },
+      // Two token rules: both in the selector records.
+      {
+        permission: {
+          ...inline,
+          rules: [
+            ...(inline.rules ?? []),
+            { method: 'transfer(address to, uint256)', arg: 'to', condition: 'neq', value: other },
+          ],
+        },
+        transferToOther: false,
+      },
+      // ONE_OF: in the selector record.
+      {
+        permission: {
+          ...inline,
+          rules: [
+            { method: 'approve(address spender, uint256)', arg: 'spender', condition: 'oneOf', value: [f.recipient] },
+          ],
+        },
+        transferToOther: true,
+      },
+    ]
+    for (const { permission, transferToOther } of forms) {
+      const { session, dapp } = await f.grant({ permissions: [permission] })
+      const approve = (spender: Address) => ({
+        to: f.token,
+        data: encodeFunctionData({ abi: testTokenAbi, functionName: 'approve', args: [spender, 5n] }),
+      })
+      await f.send(dapp, [approve(f.recipient)])
+      await assert.rejects(f.send(dapp, [approve(other)]), isRule('argument', 0))
+      assert.equal(
+        await f.client.readContract({
+          address: f.token,
+          abi: testTokenAbi,
+          functionName: 'allowance',
+          args: [session.account, other],
+        }),
+        0n,
+        'the refused approve left no allowance',
+      )
+      if (transferToOther) {
+        await f.send(dapp, [f.transfer(1n, other)])
+      } else {
+        await assert.rejects(f.send(dapp, [f.transfer(1n, other)]), isRule('argument', 0))
+      }
+      assert.equal(await f.spent(session), transferToOther ? 6n : 5n, 'refused calls counted nothing')
+      await f.reset()
+    }
   })
 
   it('LTE on the amount caps each transfer, on top of the cumulative limit', async () => {

@@ -20,20 +20,35 @@ library ArgRuleLib {
     }
 
     function _holds(StoredRule storage rule, bytes calldata data) private view returns (bool) {
-        uint256 start = 4 + uint256(rule.word) * 32;
-        if (data.length < start + 32) return false;
-        uint256 value = uint256(bytes32(data[start:start + 32]));
-        uint256 bits = rule.bits;
-        if (bits < 256 && value >> bits != 0) return false;
         uint8 condition = rule.condition;
-        if (condition == PolicyFlags.ONE_OF) {
-            uint256 count = rule.count;
-            for (uint256 j = 0; j < count; ++j) {
-                if (value == uint256(rule.values[j])) return true;
-            }
-            return false;
+        if (condition != PolicyFlags.ONE_OF) {
+            return holds(condition, rule.word, rule.bits, uint256(rule.values[0]), data);
         }
-        uint256 bound = uint256(rule.values[0]);
+        (bool ok, uint256 value) = argument(rule.word, rule.bits, data);
+        if (!ok) return false;
+        uint256 count = rule.count;
+        for (uint256 j = 0; j < count; ++j) {
+            if (value == uint256(rule.values[j])) return true;
+        }
+        return false;
+    }
+
+    /// @notice Whether the argument at `word` is present, clean above `bits`, and compares
+    /// with `bound` as `condition` (any condition but ONE_OF) says.
+    function holds(
+        uint256 condition,
+        uint256 word,
+        uint256 bits,
+        uint256 bound,
+        bytes calldata data
+    ) internal pure returns (bool) {
+        (bool ok, uint256 value) = argument(word, bits, data);
+        return ok && compare(condition, value, bound);
+    }
+
+    /// @notice `value` compared with `bound` as `condition` says (unsigned; false for ONE_OF,
+    /// which compares with a list).
+    function compare(uint256 condition, uint256 value, uint256 bound) internal pure returns (bool) {
         if (condition == PolicyFlags.EQ) return value == bound;
         if (condition == PolicyFlags.NEQ) return value != bound;
         if (condition == PolicyFlags.LT) return value < bound;
@@ -41,5 +56,19 @@ library ArgRuleLib {
         if (condition == PolicyFlags.GT) return value > bound;
         if (condition == PolicyFlags.GTE) return value >= bound;
         return false;
+    }
+
+    /// @notice The static argument at `word` after the selector; `ok` is false when the
+    /// calldata ends before it or it has bits set above its width.
+    /// `word` and `bits` come from a stored rule (below 2^16): the arithmetic cannot overflow.
+    function argument(uint256 word, uint256 bits, bytes calldata data) internal pure returns (bool ok, uint256 value) {
+        assembly ("memory-safe") {
+            let start := add(4, shl(5, word))
+            if iszero(lt(data.length, add(start, 32))) {
+                value := calldataload(add(data.offset, start))
+                // A shift by 256 or more gives 0: a full-width argument is always clean.
+                ok := iszero(shr(bits, value))
+            }
+        }
     }
 }

@@ -23,6 +23,9 @@ library PolicyFlags {
     uint256 internal constant TARGET_EMPTY_CALLDATA = 1 << 12;
     uint256 internal constant TARGET_VALUE_PER_CALL_LIMITED = 1 << 13;
     uint256 internal constant TARGET_VALUE_TOTAL_LIMITED = 1 << 14;
+    /// @dev The destination's only token-function rule sits in its record's fourth slot
+    /// (TargetPolicy.tokenRule): one extra read, no selector record.
+    uint256 internal constant TARGET_TOKEN_RULE_INLINE = 1 << 15;
 
     // ── SessionState.flags (stored) ──
     uint8 internal constant SESSION_PAYMASTERS = 1 << 0;
@@ -38,5 +41,7 @@ library PolicyFlags {
     uint8 internal constant ONE_OF = 6;
 
     uint256 internal constant MAX_RULES_PER_SELECTOR = 8;
+    /// @dev Widest value an inline token rule holds (the slot keeps 64 bits for its header).
+    uint256 internal constant INLINE_RULE_MAX_BITS = 192;
     uint256 internal constant MAX_ONE_OF_VALUES = 4;
 }
