@@ -36,7 +36,7 @@ import {
   toOwnerAccount,
   toSessionKeyAccount,
 } from '../src/index.js'
-import { measurePublishedScenario } from './bench/published.js'
+import { defaultShapedSalt, measurePublishedScenario } from './bench/published.js'
 import { type BenchResults, renderBenchReadme, withReadmeGas } from './bench/render.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -101,7 +101,7 @@ async function sessionFor(account: Address, permissions: readonly PermissionInpu
     sessionKey: key.address,
     permissions,
     validity: { endTimestamp: benchSessionEnd },
-    salt: fixedKey('salt'),
+    salt: defaultShapedSalt(fixedKey('salt')),
     gasBudget,
   })
   return { session, key }

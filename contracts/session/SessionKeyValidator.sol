@@ -364,17 +364,30 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
                 _selectors[_selectorKey(sessionId, target, selector)][msg.sender].allowed = true;
             }
         }
+        uint256 ruleCount = permission.rules.length;
+        if (ruleCount != 0) flags = _storeRules(sessionId, target, flags, permission.rules, policy);
+        policy.flags = uint16(flags);
+    }
+
+    /// @dev Stores a permission's rules; a destination's only token-function rule, if narrow,
+    /// goes inline (one read when checked). Returns the target flags with the rules' bits.
+    function _storeRules(
+        bytes32 sessionId,
+        address target,
+        uint256 flags,
+        ArgRule[] memory rules,
+        TargetPolicy storage policy
+    ) internal returns (uint256) {
         uint256 tokenRules = 0;
         uint256 last = 0;
-        for (uint256 k = 0; k < permission.rules.length; ++k) {
-            if (TokenCallLib.flagOf(permission.rules[k].selector) != 0) {
+        for (uint256 k = 0; k < rules.length; ++k) {
+            if (TokenCallLib.flagOf(rules[k].selector) != 0) {
                 ++tokenRules;
                 last = k;
             }
         }
-        for (uint256 k = 0; k < permission.rules.length; ++k) {
-            ArgRule memory rule = permission.rules[k];
-            // A destination's only token-function rule, if narrow, goes inline: one read.
+        for (uint256 k = 0; k < rules.length; ++k) {
+            ArgRule memory rule = rules[k];
             if (
                 tokenRules == 1 &&
                 k == last &&
@@ -387,7 +400,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
                 flags |= _storeRule(sessionId, target, flags, rule);
             }
         }
-        policy.flags = uint16(flags);
+        return flags;
     }
 
     /// @dev The word of an inline token rule (see TargetPolicy), after the checks every rule gets.
@@ -673,8 +686,8 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         bool isToken = tokenFlag != 0 && flags & tokenFlag != 0;
         if (isToken) {
             _countTokens(policy, word, index, target, selector, data);
+            if (flags & (PolicyFlags.TARGET_TOKEN_RULES | PolicyFlags.TARGET_TOKEN_RULE_INLINE) == 0) return;
             if (flags & PolicyFlags.TARGET_TOKEN_RULE_INLINE != 0) return _checkInlineRule(policy, index, target, selector, data);
-            if (flags & PolicyFlags.TARGET_TOKEN_RULES == 0) return;
         } else if (flags & PolicyFlags.TARGET_OTHER_SELECTORS == 0) {
             revert SessionSelectorNotAllowed(index, target, selector);
         }

@@ -14,10 +14,12 @@ import {
   encodeFunctionData,
   type Hex,
   hexToBytes,
+  pad,
   parseEther,
   parseUnits,
   serializeTransaction,
   size,
+  slice,
   type Transaction,
   toBytes,
 } from 'viem'
@@ -59,6 +61,7 @@ export function preVerificationGasOf(userOperation: UserOperation<'0.7'>): bigin
 
 /** A measured `handleOps` transaction: its gas and its bytes (the L1 data a rollup posts). */
 export type Measured = {
+  transactionHash: Hex
   gasUsed: bigint
   /** Bytes of the handleOps calldata. */
   calldataBytes: number
@@ -99,7 +102,12 @@ export async function sendPublished(
   // Throws unless the operation executes successfully.
   const outcome = await handleUserOperation(client, { userOperation, beneficiary })
   const transaction = await client.getTransaction({ hash: outcome.transactionHash })
-  return { gasUsed: outcome.transactionGasUsed, calldataBytes: size(transaction.input), l1Gas: l1GasOf(transaction) }
+  return {
+    transactionHash: outcome.transactionHash,
+    gasUsed: outcome.transactionGasUsed,
+    calldataBytes: size(transaction.input),
+    l1Gas: l1GasOf(transaction),
+  }
 }
 
 function l1GasOf(transaction: Transaction): bigint {
@@ -117,6 +125,9 @@ function l1GasOf(transaction: Transaction): bigint {
   return gas
 }
 
+/** A fixed salt shaped like the SDK's default (a 32-bit number in the low bytes). */
+export const defaultShapedSalt = (key: Hex): Hex => pad(slice(key, 0, 4), { size: 32 })
+
 export type PublishedScenarioParameters = {
   devnet: Devnet
   token: Address
@@ -124,6 +135,8 @@ export type PublishedScenarioParameters = {
   fixedKey: (label: string) => Hex
   /** The session's validity end (fixed, for the same reason). */
   sessionEnd: number
+  /** Called right after each measurement, before any snapshot is reverted (e.g. to trace it). */
+  inspect?: ((name: keyof PublishedScenario, measured: Measured) => Promise<void>) | undefined
 }
 
 /** Figures of the published scenario (each from the same fresh fixture, by snapshot). */
@@ -155,6 +168,12 @@ export async function measurePublishedScenario(parameters: PublishedScenarioPara
     data: encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [to, parseUnits('1', 18)] }),
   })
 
+  const send = async (name: keyof PublishedScenario, from: SmartAccount, calls: readonly Call[]) => {
+    const measured = await sendPublished(devnet, from, calls, beneficiary)
+    await parameters.inspect?.(name, measured)
+    return measured
+  }
+
   // The fixture: an existing beneficiary and token holder, the account created by a plain
   // call to the factory, then funded with ETH and tokens.
   await devnet.fund(beneficiary, parseEther('1'))
@@ -181,11 +200,11 @@ export async function measurePublishedScenario(parameters: PublishedScenarioPara
     fixture = await devnet.snapshot()
   }
 
-  const ownerErc20Transfer = await sendPublished(devnet, account, [transfer(empty1)], beneficiary)
+  const ownerErc20Transfer = await send('ownerErc20Transfer', account, [transfer(empty1)])
   const ownerUsed = await devnet.snapshot()
-  const ownerErc20TransferSecond = await sendPublished(devnet, account, [transfer(empty2)], beneficiary)
+  const ownerErc20TransferSecond = await send('ownerErc20TransferSecond', account, [transfer(empty2)])
   await devnet.revert(ownerUsed)
-  const ownerErc20TransferSecondToHolder = await sendPublished(devnet, account, [transfer(holder)], beneficiary)
+  const ownerErc20TransferSecondToHolder = await send('ownerErc20TransferSecondToHolder', account, [transfer(holder)])
   await backToFixture()
 
   const permission: PermissionInput = {
@@ -196,8 +215,8 @@ export async function measurePublishedScenario(parameters: PublishedScenarioPara
   // One key and salt for both sessions below (each granted from the same fixture): the session
   // operations are then byte for byte the same, and only the eq rule differs.
   const sessionKey = fixedKey('published session key')
-  const sessionSalt = fixedKey('published session salt')
-  const granted = async (permissions: readonly PermissionInput[]) => {
+  const sessionSalt = defaultShapedSalt(fixedKey('published session salt'))
+  const granted = async (name: keyof PublishedScenario, permissions: readonly PermissionInput[]) => {
     const session = defineSession({
       account: account.address,
       chainId: devnet.chain.id,
@@ -206,28 +225,30 @@ export async function measurePublishedScenario(parameters: PublishedScenarioPara
       validity: { endTimestamp: sessionEnd },
       salt: sessionSalt,
     })
-    const created = await sendPublished(devnet, account, await getGrantSessionCalls(client, { session }), beneficiary)
+    const created = await send(name, account, await getGrantSessionCalls(client, { session }))
     return { created, dapp: await toSessionKeyAccount({ client, session, sessionKey }) }
   }
 
-  const { created: createSession, dapp } = await granted([permission])
+  const { created: createSession, dapp } = await granted('createSession', [permission])
   const granted1 = await devnet.snapshot()
-  const sessionErc20Transfer = await sendPublished(devnet, dapp, [transfer(empty1)], beneficiary)
+  const sessionErc20Transfer = await send('sessionErc20Transfer', dapp, [transfer(empty1)])
   const used1 = await devnet.snapshot()
-  const sessionErc20TransferSecondUse = await sendPublished(devnet, dapp, [transfer(empty2)], beneficiary)
+  const sessionErc20TransferSecondUse = await send('sessionErc20TransferSecondUse', dapp, [transfer(empty2)])
   await devnet.revert(used1)
-  const sessionErc20TransferSecondUseToHolder = await sendPublished(devnet, dapp, [transfer(holder)], beneficiary)
+  const sessionErc20TransferSecondUseToHolder = await send('sessionErc20TransferSecondUseToHolder', dapp, [
+    transfer(holder),
+  ])
   await devnet.revert(granted1)
-  const sessionErc20TransferToHolder = await sendPublished(devnet, dapp, [transfer(holder)], beneficiary)
+  const sessionErc20TransferToHolder = await send('sessionErc20TransferToHolder', dapp, [transfer(holder)])
   await backToFixture()
 
-  const eq = await granted([
+  const eq = await granted('createSession', [
     {
       ...permission,
       rules: [{ method: 'transfer(address to, uint256 amount)', arg: 'to', condition: 'eq', value: empty1 }],
     },
   ])
-  const sessionErc20TransferEqRule = await sendPublished(devnet, eq.dapp, [transfer(empty1)], beneficiary)
+  const sessionErc20TransferEqRule = await send('sessionErc20TransferEqRule', eq.dapp, [transfer(empty1)])
   await devnet.revert(start)
   return {
     ownerErc20Transfer,

@@ -20,7 +20,12 @@ export type DefineSessionParameters = {
   permissions: readonly PermissionInput[]
   /** When it starts and ends, and whether it is enabled at once. */
   validity: SessionValidity
-  /** Makes the id unique; random by default. */
+  /**
+   * Makes the id (`keccak256(sessionKey, salt)`) unique for a key used in several sessions. By
+   * default a random 32-bit number in the salt's low bytes: every session operation carries the
+   * salt, and its 28 zero bytes cost 4 gas each instead of 16 (about 340 gas an operation). A
+   * fresh key per session needs nothing more; a key reused many times can pass its own salt.
+   */
   salt?: Hex | undefined
   /** The validator module; the canonical deployment by default. */
   module?: Address | undefined
@@ -138,5 +143,7 @@ export function defineSession(parameters: DefineSessionParameters): Session {
 }
 
 function randomSalt(): Hex {
-  return toHex(crypto.getRandomValues(new Uint8Array(32)))
+  const salt = new Uint8Array(32)
+  salt.set(crypto.getRandomValues(new Uint8Array(4)), 28)
+  return toHex(salt)
 }

@@ -65,6 +65,12 @@ describe('defineSession', () => {
     assert.notEqual(defineSession(valid()).id, defineSession(valid()).id)
   })
 
+  it('draws the default salt as a 32-bit number (28 zero bytes: cheap calldata in every operation)', () => {
+    const salts = Array.from({ length: 64 }, () => defineSession(valid()).salt)
+    for (const salt of salts) assert.match(salt, /^0x0{56}[0-9a-f]{8}$/)
+    assert.ok(new Set(salts).size > 60, 'random: 64 draws of 2^32 values almost never repeat')
+  })
+
   it('defaults the start to "as soon as granted" (0) and enable to true; accepts Dates', () => {
     const session = defineSession({
       ...valid(),
