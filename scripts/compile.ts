@@ -189,10 +189,29 @@ function main(): void {
         ? { ...entry, inputs: unnamed(entry.inputs) }
         : { ...entry, outputs: unnamed(entry.outputs) }
     })
+  // In parts as well, so that a bundler keeps only what the importing code uses: a dapp that
+  // reads and grants sessions does not ship the error list, which only decoding needs.
+  const isView = (item: { type: string; stateMutability?: string }) =>
+    item.type === 'function' && item.stateMutability === 'view'
+  const views = validatorCalls.filter(isView)
+  const writes = validatorCalls.filter((item) => item.type === 'function' && !isView(item))
+  const errorItems = validatorCalls.filter((item) => item.type === 'error')
+  const part = (name: string, doc: string, items: unknown[]) =>
+    `/** ${doc} */\nexport const ${name} = ${JSON.stringify(items)} as const\n`
   writeFileSync(
     join(outDir, 'validatorCallsAbi.ts'),
-    `${header}/** The validator functions the SDK calls and its errors (a subset of sessionKeyValidatorAbi). */\nexport const validatorCallsAbi = ${JSON.stringify(validatorCalls)} as const\n`,
+    [
+      header,
+      part(
+        'validatorCallsAbi',
+        'The validator functions the SDK calls and its errors (a subset of sessionKeyValidatorAbi).',
+        validatorCalls,
+      ),
+      part('validatorViewsAbi', 'The validator view functions the SDK reads.', views),
+      part('validatorWritesAbi', 'The validator functions the SDK encodes calls to.', writes),
+    ].join('\n'),
   )
+  if (errorItems.length + views.length + writes.length !== validatorCalls.length) throw new Error('validator ABI split')
   writeFileSync(
     join(outDir, 'bytecode.ts'),
     header + product.map((n) => `export const ${lower(n)}Bytecode = '${get(n).bytecode}' as const\n`).join('\n'),

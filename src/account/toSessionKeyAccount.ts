@@ -7,7 +7,7 @@ import { BaseError } from '../errors/base.js'
 import { callRefusals } from '../errors/callRefusals.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UnsafeUserOperationGasError } from '../errors/session.js'
-import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
+import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
 import { maxCostOf, type UserOperationGas } from '../policy/checkSessionOperation.js'
 import { assertSession } from '../session/encode.js'
 import { assertGrant, encodeGrant, getGrantDigest, type SessionGrant } from '../session/grant.js'
@@ -131,7 +131,7 @@ export async function toSessionKeyAccount(
     if (created) return signatureUse
     const [, , , exists] = await readContract(client, {
       address: session.module,
-      abi: validatorCallsAbi,
+      abi: validatorViewsAbi,
       functionName: 'getSession',
       args: [session.account, session.id],
     })
@@ -242,13 +242,13 @@ async function assertSafeGas(
       : Promise.all([
           readContract(client, {
             address: session.module,
-            abi: validatorCallsAbi,
+            abi: validatorViewsAbi,
             functionName: 'getGasLeft',
             args: [session.account, session.id],
           }),
           readContract(client, {
             address: session.module,
-            abi: validatorCallsAbi,
+            abi: validatorViewsAbi,
             functionName: 'getSession',
             args: [session.account, session.id],
           }),

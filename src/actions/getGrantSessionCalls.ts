@@ -2,7 +2,7 @@ import { type Call, type Client, encodeAbiParameters, encodeFunctionData, getAbi
 import { getCode, readContract } from 'viem/actions'
 import { ContractNotDeployedError } from '../errors/session.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
-import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
+import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import { assertSession, toSessionConfig } from '../session/encode.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from '../session/trust.js'
 import type { Session } from '../session/types.js'
@@ -52,12 +52,12 @@ export async function getGrantSessionCalls(
     return [
       {
         to: session.module,
-        data: encodeFunctionData({ abi: validatorCallsAbi, functionName: 'createSession', args: [config] }),
+        data: encodeFunctionData({ abi: validatorWritesAbi, functionName: 'createSession', args: [config] }),
       },
     ]
   }
   // onInstall(abi.encode(SessionConfig[])): install and create in one call.
-  const [configParameter] = getAbiItem({ abi: validatorCallsAbi, name: 'createSession' }).inputs
+  const [configParameter] = getAbiItem({ abi: validatorWritesAbi, name: 'createSession' }).inputs
   const initData = encodeAbiParameters([{ ...configParameter, type: 'tuple[]' }], [[config]])
   return [
     {

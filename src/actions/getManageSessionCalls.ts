@@ -1,7 +1,7 @@
 import { type Address, type Call, encodeFunctionData } from 'viem'
 import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
-import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
+import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import { assertSession } from '../session/encode.js'
 import { assertTrustedModule, type ModuleTrustOptions } from '../session/trust.js'
 import type { Session } from '../session/types.js'
@@ -21,7 +21,7 @@ export function getRevokeSessionCalls(parameters: { session: Session } & ModuleT
   return [
     {
       to: session.module,
-      data: encodeFunctionData({ abi: validatorCallsAbi, functionName: 'revokeSession', args: [session.id] }),
+      data: encodeFunctionData({ abi: validatorWritesAbi, functionName: 'revokeSession', args: [session.id] }),
     },
   ]
 }
@@ -46,7 +46,7 @@ export function getSetSessionEnabledCalls(
     {
       to: session.module,
       data: encodeFunctionData({
-        abi: validatorCallsAbi,
+        abi: validatorWritesAbi,
         functionName: 'setSessionEnabled',
         args: [session.id, parameters.enabled],
       }),
@@ -63,5 +63,5 @@ export function getSetSessionEnabledCalls(
  */
 export function getRevokeAllSessionsCalls(parameters: { module?: Address | undefined } = {}): Call[] {
   const module = parseAddress(parameters.module ?? sessionKeyValidatorAddress, 'module')
-  return [{ to: module, data: encodeFunctionData({ abi: validatorCallsAbi, functionName: 'revokeAllSessions' }) }]
+  return [{ to: module, data: encodeFunctionData({ abi: validatorWritesAbi, functionName: 'revokeAllSessions' }) }]
 }

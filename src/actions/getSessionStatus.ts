@@ -1,6 +1,6 @@
 import type { Address, Client } from 'viem'
 import { getBlock, readContract } from 'viem/actions'
-import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
+import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
 import { assertSession } from '../session/encode.js'
 import type { Session } from '../session/types.js'
 
@@ -34,7 +34,7 @@ export async function getSessionStatus(
   const [state, block] = await Promise.all([
     readContract(client, {
       address: session.module,
-      abi: validatorCallsAbi,
+      abi: validatorViewsAbi,
       functionName: 'getSession',
       args: [session.account, session.id],
     }),
@@ -75,7 +75,7 @@ export async function getSpendingLimits(client: Client, parameters: { session: S
     limited.map(async (p) => {
       const [limit, spent] = await readContract(client, {
         address: session.module,
-        abi: validatorCallsAbi,
+        abi: validatorViewsAbi,
         functionName: 'getTokenLimit',
         args: [session.account, session.id, p.target],
       })

@@ -2,7 +2,7 @@ import { type Address, type Call, type Client, getAddress, type Hex } from 'viem
 import { getBlock, readContract } from 'viem/actions'
 import { encodeExecute } from '../account/execution.js'
 import { InvalidParameterError } from '../errors/parameter.js'
-import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
+import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
 import {
   checkSessionOperation,
   maxCostOf,
@@ -26,7 +26,7 @@ import { readTokenMetadata } from './readTokenMetadata.js'
  */
 export async function getSessionUsage(client: Client, parameters: { session: Session }): Promise<SessionUsage> {
   const session = assertSession(parameters?.session)
-  const base = { address: session.module, abi: validatorCallsAbi } as const
+  const base = { address: session.module, abi: validatorViewsAbi } as const
   const [state, gas, epoch, ...targets] = await Promise.all([
     readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getGasLeft', args: [session.account, session.id] }),

@@ -13,7 +13,7 @@ import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { SessionGrantInvalidError } from '../errors/session.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
-import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
+import { validatorViewsAbi, validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import { checkGrantDeadline, checkGrantEpoch } from '../policy/checkSessionOperation.js'
 import { assertSession, type SessionConfigStruct, toSessionConfig } from './encode.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
@@ -283,7 +283,7 @@ export function assertGrant(grant: unknown, field = 'grant'): SessionGrant {
 
 /** `abi.encode(SessionConfig, uint128 epoch, uint48 enableBefore, bytes ownerSignature)`, as the "enable" signature carries it. */
 export function encodeGrant(session: Session, grant: SessionGrant): Hex {
-  const configParameter = getAbiItem({ abi: validatorCallsAbi, name: 'createSession' }).inputs[0]
+  const configParameter = getAbiItem({ abi: validatorWritesAbi, name: 'createSession' }).inputs[0]
   return encodeAbiParameters(
     [configParameter, { type: 'uint128' }, { type: 'uint48' }, { type: 'bytes' }],
     [toSessionConfig(session) as never, grant.epoch, grant.enableBefore, grant.signature],
@@ -293,7 +293,7 @@ export function encodeGrant(session: Session, grant: SessionGrant): Hex {
 /** What a grant depends on, read from chain: epoch, session state, module installed, time. */
 async function readGrantState(client: Client, session: Session) {
   await assertSessionChain(client, session)
-  const base = { address: session.module, abi: validatorCallsAbi } as const
+  const base = { address: session.module, abi: validatorViewsAbi } as const
   const [epoch, state, code, block] = await Promise.all([
     readContract(client, { ...base, functionName: 'getEpoch', args: [session.account] }),
     readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
