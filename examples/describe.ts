@@ -27,6 +27,6 @@ const session = defineSession({
   validity: { startTimestamp: now, endTimestamp: now + 3600 },
   now,
 })
-const { text } = await describeSession(session, { client: devnet.client })
+const { text } = await describeSession(devnet.client, { session: session })
 console.log(text)
 process.exit(text.includes('at most 1,000 TUSD in total') ? 0 : 1)

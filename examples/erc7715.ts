@@ -28,7 +28,7 @@ const request: Erc7715Request = {
   ],
 }
 const { session, ignored } = fromErc7715Request(request)
-console.log((await describeSession(session, { client: devnet.client })).text)
+console.log((await describeSession(devnet.client, { session: session })).text)
 await devnet.submitter.sendUserOperation({
   account: ownerAccount,
   calls: await getGrantSessionCalls(devnet.client, { session }),

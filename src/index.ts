@@ -10,27 +10,55 @@ export {
   type ToSessionKeyAccountParameters,
   toSessionKeyAccount,
 } from './account/toSessionKeyAccount.js'
-export { type GetGrantSessionCallsParameters, getGrantSessionCalls } from './actions/getGrantSessionCalls.js'
 export {
+  type GetGrantSessionCallsErrorType,
+  type GetGrantSessionCallsParameters,
+  type GetGrantSessionCallsReturnType,
+  getGrantSessionCalls,
+} from './actions/getGrantSessionCalls.js'
+export {
+  type GetManageSessionCallsErrorType,
+  type GetManageSessionCallsReturnType,
+  type GetRevokeAllSessionsCallsParameters,
+  type GetRevokeSessionCallsParameters,
+  type GetSetSessionEnabledCallsParameters,
   getRevokeAllSessionsCalls,
   getRevokeSessionCalls,
   getSetSessionEnabledCalls,
 } from './actions/getManageSessionCalls.js'
 export {
+  type GetSessionStatusErrorType,
+  type GetSessionStatusParameters,
   type GetSessionStatusReturnType,
+  type GetSpendingLimitsErrorType,
+  type GetSpendingLimitsParameters,
+  type GetSpendingLimitsReturnType,
   getSessionStatus,
   getSpendingLimits,
   type SessionStatus,
   type SpendingLimit,
 } from './actions/getSessionStatus.js'
 export {
+  type GetSessionUsageErrorType,
+  type GetSessionUsageParameters,
+  type GetSessionUsageReturnType,
+  type GetValidationTimeErrorType,
+  type GetValidationTimeReturnType,
   getSessionUsage,
   getValidationTime,
+  type PreflightErrorType,
   type PreflightParameters,
   type PreflightReturnType,
   preflight,
 } from './actions/preflight.js'
-export { readTokenMetadata, type TokenMetadata } from './actions/readTokenMetadata.js'
+export {
+  type ReadTokenMetadataErrorType,
+  type ReadTokenMetadataParameters,
+  type ReadTokenMetadataReturnType,
+  readTokenMetadata,
+  type TokenMetadata,
+} from './actions/readTokenMetadata.js'
+export { type SessionKeyActions, sessionKeyActions } from './actions/sessionKeyActions.js'
 export {
   create2DeployerAddress,
   entryPointAddress,
@@ -53,6 +81,7 @@ export {
   SessionGrantInvalidError,
   SessionNotFoundError,
   SessionNotYetValidError,
+  type SessionRefusalErrorType,
   SessionRevokedError,
   SpendingLimitExceededError,
   UnsafeUserOperationGasError,
@@ -79,7 +108,9 @@ export {
   maxPermissionsPerSession,
 } from './session/defineSession.js'
 export {
-  type DescribeSessionOptions,
+  type DescribeSessionErrorType,
+  type DescribeSessionParameters,
+  type DescribeSessionReturnType,
   describeSession,
   describeWindow,
   type SessionDescription,
@@ -108,7 +139,9 @@ export {
   getGrantDigest,
   getSessionGrantTypedData,
   type SessionGrant,
+  type SignSessionGrantErrorType,
   type SignSessionGrantParameters,
+  type SignSessionGrantReturnType,
   sessionAccountVerifierDomain,
   sessionGrantTypes,
   signSessionGrant,

@@ -3,7 +3,7 @@ import { entryPoint07Abi, getUserOperationHash, type SmartAccount, toSmartAccoun
 import { privateKeyToAccount } from 'viem/accounts'
 import { estimateFeesPerGas, getGasPrice, readContract } from 'viem/actions'
 import { entryPointAddress } from '../constants/addresses.js'
-import { BaseError } from '../errors/base.js'
+import { BaseError, errorDocs } from '../errors/base.js'
 import { callRefusals } from '../errors/callRefusals.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UnsafeUserOperationGasError } from '../errors/session.js'
@@ -70,6 +70,7 @@ export class SessionKeyCannotSignMessagesError extends BaseError {
   override name = 'SessionKeyCannotSignMessagesError'
   constructor() {
     super('A session key cannot sign messages or typed data for the account.', {
+      docsPath: errorDocs.beforeSigning,
       metaMessages: [
         'Signatures such as Permit or Permit2 would escape the session rules, so the module refuses them.',
         'Send the action as a call the session permits instead.',

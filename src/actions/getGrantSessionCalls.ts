@@ -1,6 +1,14 @@
-import { type Call, type Client, encodeAbiParameters, encodeFunctionData, getAbiItem } from 'viem'
+import {
+  type Call,
+  type Client,
+  encodeAbiParameters,
+  encodeFunctionData,
+  getAbiItem,
+  type ReadContractErrorType,
+} from 'viem'
 import { getCode, readContract } from 'viem/actions'
-import { ContractNotDeployedError } from '../errors/session.js'
+import type { InvalidParameterError } from '../errors/parameter.js'
+import { ContractNotDeployedError, type UntrustedModuleError } from '../errors/session.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import { assertSession, toSessionConfig } from '../session/encode.js'
@@ -13,6 +21,16 @@ export type GetGrantSessionCallsParameters = {
   session: Session
 } & ModuleTrustOptions
 
+/** Return type of {@link getGrantSessionCalls}: the calls the owner's operation makes. */
+export type GetGrantSessionCallsReturnType = Call[]
+
+/** Errors of {@link getGrantSessionCalls}. */
+export type GetGrantSessionCallsErrorType =
+  | InvalidParameterError
+  | UntrustedModuleError
+  | ContractNotDeployedError
+  | ReadContractErrorType
+
 const MODULE_TYPE_VALIDATOR = 1n
 
 /**
@@ -24,6 +42,9 @@ const MODULE_TYPE_VALIDATOR = 1n
  *
  * @throws {UntrustedModuleError} when the session names another module.
  * @throws {ContractNotDeployedError} when the module is not deployed on the client's chain.
+ * @param client A client on the session's chain.
+ * @param parameters The session, and `allowUnknownModule` / `account` as for every wallet-side function.
+ * @returns The calls to send in one owner-signed operation.
  * @example
  * import { getGrantSessionCalls } from 'session-keys'
  * const calls = await getGrantSessionCalls(client, { session })
@@ -32,7 +53,7 @@ const MODULE_TYPE_VALIDATOR = 1n
 export async function getGrantSessionCalls(
   client: Client,
   parameters: GetGrantSessionCallsParameters,
-): Promise<Call[]> {
+): Promise<GetGrantSessionCallsReturnType> {
   const session = assertSession(parameters?.session)
   assertTrustedModule(session, parameters)
   const chainId = await assertSessionChain(client, session)

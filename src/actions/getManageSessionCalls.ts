@@ -1,11 +1,23 @@
 import { type Address, type Call, encodeFunctionData } from 'viem'
 import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
+import type { UntrustedModuleError } from '../errors/session.js'
 import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import { assertSession } from '../session/encode.js'
 import { assertTrustedModule, type ModuleTrustOptions } from '../session/trust.js'
 import type { Session } from '../session/types.js'
 import { parseAddress } from '../session/validate.js'
+
+/** Parameters of {@link getRevokeSessionCalls}. */
+export type GetRevokeSessionCallsParameters = { session: Session } & ModuleTrustOptions
+/** Parameters of {@link getSetSessionEnabledCalls}. */
+export type GetSetSessionEnabledCallsParameters = { session: Session; enabled: boolean } & ModuleTrustOptions
+/** Parameters of {@link getRevokeAllSessionsCalls}. */
+export type GetRevokeAllSessionsCallsParameters = { module?: Address | undefined }
+/** Return type of the call builders below: the calls the owner's operation makes. */
+export type GetManageSessionCallsReturnType = Call[]
+/** Errors of {@link getRevokeSessionCalls} and {@link getSetSessionEnabledCalls}. */
+export type GetManageSessionCallsErrorType = InvalidParameterError | UntrustedModuleError
 
 /**
  * The owner's call that revokes a session at once and for ever (also any operation the
@@ -15,7 +27,7 @@ import { parseAddress } from '../session/validate.js'
  * import { getRevokeSessionCalls } from 'session-keys'
  * await submitter.sendUserOperation({ account: ownerAccount, calls: getRevokeSessionCalls({ session }) })
  */
-export function getRevokeSessionCalls(parameters: { session: Session } & ModuleTrustOptions): Call[] {
+export function getRevokeSessionCalls(parameters: GetRevokeSessionCallsParameters): GetManageSessionCallsReturnType {
   const session = assertSession(parameters?.session)
   assertTrustedModule(session, parameters)
   return [
@@ -35,8 +47,8 @@ export function getRevokeSessionCalls(parameters: { session: Session } & ModuleT
  * const calls = getSetSessionEnabledCalls({ session, enabled: true })
  */
 export function getSetSessionEnabledCalls(
-  parameters: { session: Session; enabled: boolean } & ModuleTrustOptions,
-): Call[] {
+  parameters: GetSetSessionEnabledCallsParameters,
+): GetManageSessionCallsReturnType {
   const session = assertSession(parameters?.session)
   assertTrustedModule(session, parameters)
   if (typeof parameters.enabled !== 'boolean') {
@@ -61,7 +73,9 @@ export function getSetSessionEnabledCalls(
  * import { getRevokeAllSessionsCalls } from 'session-keys'
  * const calls = getRevokeAllSessionsCalls()
  */
-export function getRevokeAllSessionsCalls(parameters: { module?: Address | undefined } = {}): Call[] {
+export function getRevokeAllSessionsCalls(
+  parameters: GetRevokeAllSessionsCallsParameters = {},
+): GetManageSessionCallsReturnType {
   const module = parseAddress(parameters.module ?? sessionKeyValidatorAddress, 'module')
   return [{ to: module, data: encodeFunctionData({ abi: validatorWritesAbi, functionName: 'revokeAllSessions' }) }]
 }

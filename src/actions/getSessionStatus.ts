@@ -1,8 +1,20 @@
-import type { Address, Client } from 'viem'
+import type { Address, Client, GetBlockErrorType, ReadContractErrorType } from 'viem'
 import { getBlock, readContract } from 'viem/actions'
+import type { InvalidParameterError } from '../errors/parameter.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
 import { assertSession } from '../session/encode.js'
 import type { Session } from '../session/types.js'
+
+/** Parameters of {@link getSessionStatus} and {@link getSpendingLimits}. */
+export type GetSessionStatusParameters = { session: Session }
+/** Errors of {@link getSessionStatus}. */
+export type GetSessionStatusErrorType = InvalidParameterError | ReadContractErrorType | GetBlockErrorType
+/** Parameters of {@link getSpendingLimits}. */
+export type GetSpendingLimitsParameters = { session: Session }
+/** Return type of {@link getSpendingLimits}. */
+export type GetSpendingLimitsReturnType = SpendingLimit[]
+/** Errors of {@link getSpendingLimits}. */
+export type GetSpendingLimitsErrorType = InvalidParameterError | ReadContractErrorType
 
 /** Where a session stands now. */
 export type SessionStatus = 'active' | 'not-found' | 'revoked' | 'disabled' | 'not-yet-valid' | 'expired'
@@ -28,7 +40,7 @@ export type GetSessionStatusReturnType = {
  */
 export async function getSessionStatus(
   client: Client,
-  parameters: { session: Session },
+  parameters: GetSessionStatusParameters,
 ): Promise<GetSessionStatusReturnType> {
   const session = assertSession(parameters?.session)
   const [state, block] = await Promise.all([
@@ -68,7 +80,10 @@ export type SpendingLimit = { target: Address; limit: bigint; spent: bigint; rem
  * const [usdc] = await getSpendingLimits(client, { session })
  * console.log(usdc.remaining)
  */
-export async function getSpendingLimits(client: Client, parameters: { session: Session }): Promise<SpendingLimit[]> {
+export async function getSpendingLimits(
+  client: Client,
+  parameters: GetSpendingLimitsParameters,
+): Promise<GetSpendingLimitsReturnType> {
   const session = assertSession(parameters?.session)
   const limited = session.permissions.filter((p) => p.tokenLimit !== undefined)
   return Promise.all(

@@ -1,7 +1,16 @@
-import { type Address, type Call, type Client, getAddress, type Hex } from 'viem'
+import {
+  type Address,
+  type Call,
+  type Client,
+  type GetBlockErrorType,
+  getAddress,
+  type Hex,
+  type ReadContractErrorType,
+} from 'viem'
 import { getBlock, readContract } from 'viem/actions'
 import { encodeExecute } from '../account/execution.js'
 import { InvalidParameterError } from '../errors/parameter.js'
+import type { SessionRefusalErrorType } from '../errors/session.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
 import {
   checkSessionOperation,
@@ -24,7 +33,10 @@ import { readTokenMetadata } from './readTokenMetadata.js'
  * import { getSessionUsage } from 'session-keys'
  * const usage = await getSessionUsage(client, { session })
  */
-export async function getSessionUsage(client: Client, parameters: { session: Session }): Promise<SessionUsage> {
+export async function getSessionUsage(
+  client: Client,
+  parameters: GetSessionUsageParameters,
+): Promise<GetSessionUsageReturnType> {
   const session = assertSession(parameters?.session)
   const base = { address: session.module, abi: validatorViewsAbi } as const
   const [state, gas, epoch, ...targets] = await Promise.all([
@@ -43,6 +55,21 @@ export async function getSessionUsage(client: Client, parameters: { session: Ses
   })
   return { exists, revoked, enabled, gasLeft: gas, epoch, targets: usage }
 }
+
+/** Parameters of {@link getSessionUsage}. */
+export type GetSessionUsageParameters = { session: Session }
+/** Return type of {@link getSessionUsage}. */
+export type GetSessionUsageReturnType = SessionUsage
+/** Errors of {@link getSessionUsage}. */
+export type GetSessionUsageErrorType = InvalidParameterError | ReadContractErrorType
+
+/** Errors of {@link preflight}: bad input, the refusal the chain would give, or a failed read. */
+export type PreflightErrorType = InvalidParameterError | SessionRefusalErrorType | ReadContractErrorType
+
+/** Return type of {@link getValidationTime}: seconds. */
+export type GetValidationTimeReturnType = number
+/** Errors of {@link getValidationTime}. */
+export type GetValidationTimeErrorType = GetBlockErrorType
 
 /** Parameters of {@link preflight}. */
 export type PreflightParameters = {
@@ -83,6 +110,10 @@ export type PreflightReturnType = {
  * decimals ("call 2: amount 600 TUSD would bring the total spent on TUSD to 1,200 TUSD, over
  * the limit of 1,000 TUSD").
  *
+ * @param client A client on the session's chain.
+ * @param parameters The session, and the user operation (or its calls) as it will be signed.
+ * @returns The time the check assumed, and the operation's maximum cost.
+ * @throws {PreflightErrorType} the refusal the chain would give.
  * @example
  * import { preflight } from 'session-keys'
  * const { validatedAt } = await preflight(client, { session, userOperation })
@@ -124,7 +155,7 @@ export async function preflight(client: Client, parameters: PreflightParameters)
  * The time an operation sent now is validated at, at the earliest: the next block's
  * timestamp (the pending block's where the node has one, and at least the latest + 1).
  */
-export async function getValidationTime(client: Client): Promise<number> {
+export async function getValidationTime(client: Client): Promise<GetValidationTimeReturnType> {
   const [latest, pending] = await Promise.all([
     getBlock(client, { blockTag: 'latest' }),
     getBlock(client, { blockTag: 'pending' }).catch(() => undefined),
@@ -134,7 +165,7 @@ export async function getValidationTime(client: Client): Promise<number> {
 /** Symbols and decimals of the destinations with a token limit, when they answer both. */
 async function readTokenInfo(client: Client, session: Session): Promise<Record<string, TokenInfo>> {
   const limited = session.permissions.filter((p) => p.tokenLimit !== undefined).map((p) => p.target)
-  const metadata = await readTokenMetadata(client, limited, ['symbol', 'decimals'])
+  const metadata = await readTokenMetadata(client, { addresses: limited, fields: ['symbol', 'decimals'] })
   return Object.fromEntries(
     Object.entries(metadata).flatMap(([address, { symbol, decimals }]) =>
       symbol !== undefined && decimals !== undefined ? [[address, { symbol, decimals }]] : [],

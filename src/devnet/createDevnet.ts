@@ -39,7 +39,13 @@ export const create2DeployerCode =
   '0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3' as Hex
 
 /** A client with public, wallet and test actions, on the devnet. */
-export type DevnetClient = Client<Transport, Chain, JsonRpcAccount> & PublicActions & WalletActions & TestActions
+export type DevnetClient = Client<
+  Transport,
+  Chain,
+  JsonRpcAccount,
+  undefined,
+  PublicActions<Transport, Chain, JsonRpcAccount> & WalletActions<Chain, JsonRpcAccount> & TestActions
+>
 
 /** The embedded local chain with everything deployed. */
 export type Devnet = {

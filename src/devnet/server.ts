@@ -7,7 +7,7 @@ import { type Address, createWalletClient, http, parseEther, publicActions, test
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts'
 import { hardhat } from 'viem/chains'
 import { create2DeployerAddress, entryPointAddress } from '../constants/addresses.js'
-import { BaseError } from '../errors/base.js'
+import { BaseError, type BaseErrorParameters, errorDocs } from '../errors/base.js'
 import { create2DeployerCode } from './createDevnet.js'
 import { type Deployments, deployContracts } from './deployContracts.js'
 import { deployTestToken } from './testContracts.js'
@@ -20,6 +20,10 @@ const host = '127.0.0.1'
 /** The devnet server could not start, or one of its processes failed. */
 export class DevnetServerError extends BaseError {
   override name = 'DevnetServerError'
+
+  constructor(shortMessage: string, parameters: BaseErrorParameters = {}) {
+    super(shortMessage, { docsPath: errorDocs.devnet, ...parameters })
+  }
 }
 
 /** Options of {@link startDevnetServer}. */

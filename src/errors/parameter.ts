@@ -1,4 +1,4 @@
-import { BaseError } from './base.js'
+import { BaseError, errorDocs } from './base.js'
 
 /** Parameters of {@link InvalidParameterError}. */
 export type InvalidParameterErrorParameters = {
@@ -27,6 +27,7 @@ export class InvalidParameterError extends BaseError {
 
   constructor({ field, reason, fix, value, cause }: InvalidParameterErrorParameters) {
     super(`Invalid ${field}: ${reason}.`, {
+      docsPath: errorDocs.parameters,
       metaMessages: [
         ...(value === undefined ? [] : [`Given: ${describeValue(value)}`]),
         ...(fix ? [`Fix: ${fix}`] : []),

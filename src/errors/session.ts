@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem'
-import { BaseError } from './base.js'
+import { BaseError, errorDocs } from './base.js'
 
 const formatTime = (seconds: number | bigint): string =>
   `${new Date(Number(seconds) * 1000).toISOString().replace('.000Z', 'Z')} (${seconds})`
@@ -12,6 +12,7 @@ export class SessionExpiredError extends BaseError {
 
   constructor({ sessionId, validUntil, cause }: { sessionId: Hex; validUntil: number; cause?: unknown }) {
     super(`Session ${short(sessionId)} expired at ${formatTime(validUntil)}.`, {
+      docsPath: errorDocs.refusals,
       metaMessages: ['Ask the owner to grant a new session.'],
       cause,
     })
@@ -28,6 +29,7 @@ export class SessionNotYetValidError extends BaseError {
 
   constructor({ sessionId, validAfter, cause }: { sessionId: Hex; validAfter: number; cause?: unknown }) {
     super(`Session ${short(sessionId)} is not valid before ${formatTime(validAfter)}.`, {
+      docsPath: errorDocs.refusals,
       metaMessages: ['Wait until the session starts.'],
       cause,
     })
@@ -43,6 +45,7 @@ export class SessionRevokedError extends BaseError {
 
   constructor({ sessionId, cause }: { sessionId: Hex; cause?: unknown }) {
     super(`Session ${short(sessionId)} was revoked by the account owner.`, {
+      docsPath: errorDocs.refusals,
       metaMessages: ['A revoked session can never be used again; ask the owner for a new one.'],
       cause,
     })
@@ -57,6 +60,7 @@ export class SessionDisabledError extends BaseError {
 
   constructor({ sessionId, cause }: { sessionId: Hex; cause?: unknown }) {
     super(`Session ${short(sessionId)} is disabled.`, {
+      docsPath: errorDocs.refusals,
       metaMessages: ['The owner can enable it with setSessionEnabled({ enabled: true }).'],
       cause,
     })
@@ -72,6 +76,7 @@ export class SessionNotFoundError extends BaseError {
 
   constructor({ sessionId, account, cause }: { sessionId: Hex; account: Address; cause?: unknown }) {
     super(`Session ${short(sessionId)} does not exist on account ${account}.`, {
+      docsPath: errorDocs.refusals,
       metaMessages: ['Grant the session first (grantSession), on this account and chain.'],
       cause,
     })
@@ -121,6 +126,7 @@ export class CallNotPermittedError extends BaseError {
     cause?: unknown
   }) {
     super(`${index === undefined ? 'The operation' : `Call ${index}`} is not permitted by the session: ${detail}.`, {
+      docsPath: errorDocs.refusals,
       metaMessages: [
         `Rule broken: ${rule}.`,
         'Send only calls the session grants, or ask the owner for a wider session.',
@@ -165,7 +171,11 @@ export class SpendingLimitExceededError extends BaseError {
     const on = token ? `${token.symbol} (${target})` : target
     super(
       `Call ${index}: amount ${show(amount)} would bring the total spent on ${on} to ${show(spent + amount)}, over the limit of ${show(limit)}.`,
-      { metaMessages: [`Already spent: ${show(spent)}. Left: ${show(limit - spent)}.`], cause },
+      {
+        metaMessages: [`Already spent: ${show(spent)}. Left: ${show(limit - spent)}.`],
+        cause,
+        docsPath: errorDocs.refusals,
+      },
     )
     this.index = index
     this.target = target
@@ -174,6 +184,19 @@ export class SpendingLimitExceededError extends BaseError {
     this.limit = limit
   }
 }
+
+/** Every refusal of a session operation, as the pre-flight check and the chain give them. */
+export type SessionRefusalErrorType =
+  | CallNotPermittedError
+  | SpendingLimitExceededError
+  | SessionExpiredError
+  | SessionNotYetValidError
+  | SessionRevokedError
+  | SessionDisabledError
+  | SessionNotFoundError
+  | SessionGrantInvalidError
+  | SessionGrantEpochInvalidError
+  | SessionGrantExpiredError
 
 /** An amount in a token's units, with thousands separators: 1200000000 (6 decimals) → "1,200". */
 export function formatAmount(amount: bigint, decimals: number): string {
@@ -191,6 +214,7 @@ export class InvalidSessionSignatureError extends BaseError {
 
   constructor({ cause }: { cause?: unknown } = {}) {
     super("The EntryPoint rejected the signature: it is not the session key's signature of this operation.", {
+      docsPath: errorDocs.refusals,
       metaMessages: [
         'Sign with the private key of the session that was granted, on the same account, chain and EntryPoint.',
       ],
@@ -206,6 +230,7 @@ export class SessionGrantInvalidError extends BaseError {
 
   constructor({ sessionId, cause }: { sessionId: Hex; cause?: unknown }) {
     super(`The grant of session ${short(sessionId)} is not valid for this account.`, {
+      docsPath: errorDocs.grants,
       metaMessages: [
         'The owner must sign the grant for exactly this session, account, chain and module (signSessionGrant).',
       ],
@@ -221,7 +246,7 @@ export class UserOperationRejectedError extends BaseError {
   readonly reason: string
 
   constructor({ reason, cause }: { reason: string; cause?: unknown }) {
-    super(`The EntryPoint rejected the user operation: ${reason}.`, { cause })
+    super(`The EntryPoint rejected the user operation: ${reason}.`, { cause, docsPath: errorDocs.refusals })
     this.reason = reason
   }
 }
@@ -239,6 +264,7 @@ export class UserOperationFailedError extends BaseError {
     revertData,
   }: { userOpHash: Hex; transactionHash: Hex; revertData?: Hex | undefined }) {
     super(`User operation ${short(userOpHash)} was included but its calls reverted.`, {
+      docsPath: errorDocs.refusals,
       metaMessages: [`Transaction: ${transactionHash}`, ...(revertData ? [`Revert data: ${revertData}`] : [])],
     })
     this.userOpHash = userOpHash
@@ -256,6 +282,7 @@ export class ContractNotDeployedError extends BaseError {
 
   constructor({ contract, address, chainId }: { contract: string; address: Address; chainId: number }) {
     super(`${contract} is not deployed at ${address} on chain ${chainId}.`, {
+      docsPath: errorDocs.deployment,
       metaMessages: ['Deploy the contracts to this chain first, or connect to the chain where they are.'],
     })
     this.contract = contract
@@ -275,11 +302,11 @@ export class UntrustedModuleError extends BaseError {
 
   constructor({ module, expected }: { module: Address; expected: Address }) {
     super(`The session names the module ${module}, not the session-keys validator ${expected}.`, {
+      docsPath: errorDocs.beforeSigning,
       metaMessages: [
         'A session request comes from the dapp: a module of its choosing could accept any operation.',
         'Refuse the request. Only a wallet that audited that module may pass allowUnknownModule: true.',
       ],
-      docsPath: '#the-guarantee-and-its-limits',
     })
     this.module = module
     this.expected = expected
@@ -298,6 +325,7 @@ export class UnsafeUserOperationGasError extends BaseError {
 
   constructor({ field, value, limit, reason }: { field: string; value: bigint; limit: bigint; reason: string }) {
     super(`Refused to sign: ${field} is ${value}, over ${limit} (${reason}).`, {
+      docsPath: errorDocs.beforeSigning,
       metaMessages: [
         'Gas fields come from the bundler or the dapp, and the account pays for them: the SDK signs only bounded ones.',
         'Use another bundler, or raise the limit with toSessionKeyAccount({ gasLimits }) if the value is expected.',
@@ -323,6 +351,7 @@ export class SessionGrantEpochInvalidError extends BaseError {
     cause,
   }: { sessionId: Hex; grantEpoch: bigint; currentEpoch: bigint; cause?: unknown }) {
     super(`The grant of session ${short(sessionId)} is for epoch ${grantEpoch}; the account is at ${currentEpoch}.`, {
+      docsPath: errorDocs.grants,
       metaMessages: ['The owner revoked all sessions since the grant was signed: ask for a new grant.'],
       cause,
     })
@@ -340,6 +369,7 @@ export class SessionGrantExpiredError extends BaseError {
 
   constructor({ sessionId, enableBefore, cause }: { sessionId: Hex; enableBefore: number; cause?: unknown }) {
     super(`The grant of session ${short(sessionId)} could create it only until ${formatTime(enableBefore)}.`, {
+      docsPath: errorDocs.grants,
       metaMessages: ['Ask the owner for a new grant.'],
       cause,
     })

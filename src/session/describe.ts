@@ -9,7 +9,8 @@ import {
 } from 'viem'
 import { readContract } from 'viem/actions'
 import { readTokenMetadata, type TokenMetadata } from '../actions/readTokenMetadata.js'
-import { formatAmount } from '../errors/session.js'
+import type { InvalidParameterError } from '../errors/parameter.js'
+import { formatAmount, type UntrustedModuleError } from '../errors/session.js'
 import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { assertSession } from './encode.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
@@ -28,11 +29,17 @@ export type SessionDescription = {
   text: string
 }
 
-/** Options of {@link describeSession}. */
-export type DescribeSessionOptions = {
-  /** A client on the session's chain: token names and units, existing allowances. */
-  client?: Client | undefined
+/** Parameters of {@link describeSession}. */
+export type DescribeSessionParameters = {
+  /** The session to describe (from the dapp: hostile input, checked in full). */
+  session: Session
 } & ModuleTrustOptions
+
+/** Return type of {@link describeSession}. */
+export type DescribeSessionReturnType = SessionDescription
+
+/** Errors of {@link describeSession}. */
+export type DescribeSessionErrorType = InvalidParameterError | UntrustedModuleError
 
 type TokenMeta = TokenMetadata
 
@@ -45,28 +52,25 @@ type TokenMeta = TokenMetadata
  * amount limit on a token function, an unlimited gas budget, value without a total,
  * delegatecall, and allowances the account already gave to a destination (the session's
  * token limit does not bound those). With a client, token names, symbols and decimals are
- * read from chain; without, amounts stay in base units.
+ * read from chain; with `undefined` instead, nothing is read and amounts stay in base units.
  *
+ * @param client A client on the session's chain, or `undefined` to describe offline.
+ * @param parameters The session, and `allowUnknownModule` / `account` as for every wallet-side function.
+ * @returns The title, every line (warnings first), the warnings alone, and the whole text.
  * @throws {UntrustedModuleError} when the session names another module, without opt-in.
  * @example
  * import { describeSession } from 'session-keys'
- * const { lines, warnings } = await describeSession(session, { client })
+ * const { lines, warnings } = await describeSession(client, { session })
  * // "May call transfer(address,uint256) on Test USD (0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9) — at most 1,000 TUSD in total"
  */
 export async function describeSession(
-  input: Session,
-  options: DescribeSessionOptions = {},
-): Promise<SessionDescription> {
-  const session = assertSession(input)
-  const knownModule = assertTrustedModule(session, options)
-  const { client } = options
+  client: Client | undefined,
+  parameters: DescribeSessionParameters,
+): Promise<DescribeSessionReturnType> {
+  const session = assertSession(parameters?.session)
+  const knownModule = assertTrustedModule(session, parameters)
   if (client) await assertSessionChain(client, session)
-  const meta = client
-    ? await readTokenMetadata(
-        client,
-        session.permissions.map((p) => p.target),
-      )
-    : {}
+  const meta = client ? await readTokenMetadata(client, { addresses: session.permissions.map((p) => p.target) }) : {}
   const native = client?.chain?.nativeCurrency.symbol ?? 'ETH'
   const warnings: string[] = []
   if (!knownModule) {

@@ -5,13 +5,19 @@ import {
   type Hex,
   hashTypedData,
   type LocalAccount,
+  type ReadContractErrorType,
+  type SignTypedDataErrorType,
   type TypedDataDomain,
 } from 'viem'
 import { getBlock, getCode, readContract } from 'viem/actions'
 import { signTypedData as signTypedData7739 } from 'viem/experimental/erc7739'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
-import { SessionGrantInvalidError } from '../errors/session.js'
+import {
+  type ContractNotDeployedError,
+  SessionGrantInvalidError,
+  type UntrustedModuleError,
+} from '../errors/session.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { validatorViewsAbi, validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import { checkGrantDeadline, checkGrantEpoch } from '../policy/checkSessionOperation.js'
@@ -121,6 +127,16 @@ export type SignSessionGrantParameters = {
   enableBefore?: number | undefined
 } & ModuleTrustOptions
 
+/** Return type of {@link signSessionGrant}. */
+export type SignSessionGrantReturnType = SessionGrant
+/** Errors of {@link signSessionGrant}. */
+export type SignSessionGrantErrorType =
+  | InvalidParameterError
+  | UntrustedModuleError
+  | ContractNotDeployedError
+  | ReadContractErrorType
+  | SignTypedDataErrorType
+
 /**
  * Wallet side. The owner signs a grant for a {@link SessionAccount} (ERC-7739 nesting, so
  * the signature is valid for this account only). Signs only for the current state: the
@@ -134,7 +150,10 @@ export type SignSessionGrantParameters = {
  * import { signSessionGrant } from 'session-keys'
  * const grant = await signSessionGrant(client, { session, owner })
  */
-export async function signSessionGrant(client: Client, parameters: SignSessionGrantParameters): Promise<SessionGrant> {
+export async function signSessionGrant(
+  client: Client,
+  parameters: SignSessionGrantParameters,
+): Promise<SignSessionGrantReturnType> {
   const session = assertSession(parameters?.session)
   assertTrustedModule(session, parameters)
   const { owner } = parameters

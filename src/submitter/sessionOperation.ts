@@ -37,7 +37,10 @@ export function sessionOf(account: SmartAccount): { session: Session | undefined
  */
 export async function inTokenUnits(client: Client, error: unknown): Promise<unknown> {
   if (!(error instanceof SpendingLimitExceededError)) return error
-  const { [getAddress(error.target)]: meta } = await readTokenMetadata(client, [error.target], ['symbol', 'decimals'])
+  const { [getAddress(error.target)]: meta } = await readTokenMetadata(client, {
+    addresses: [error.target],
+    fields: ['symbol', 'decimals'],
+  })
   if (meta?.symbol === undefined || meta.decimals === undefined) return error
   return new SpendingLimitExceededError({
     index: error.index,

@@ -250,7 +250,7 @@ describe('hole 1: the wallet side treats the dapp-built session as hostile', () 
     })
     const before = await snapshotState()
     const untrusted = (e: unknown) => e instanceof UntrustedModuleError && e.module.toLowerCase() === evil.toLowerCase()
-    await assert.rejects(describeSession(session, { client: f.client }), untrusted)
+    await assert.rejects(describeSession(f.client, { session: session }), untrusted)
     await assert.rejects(getGrantSessionCalls(f.client, { session }), untrusted)
     await assert.rejects(signSessionGrant(f.client, { session, owner: f.owner }), untrusted)
     assert.throws(() => getSessionGrantTypedData({ session, epoch: 0n, enableBefore: now + 60 }), untrusted)
@@ -266,7 +266,7 @@ describe('hole 1: the wallet side treats the dapp-built session as hostile', () 
     assert.equal(installed, false)
     assert.deepEqual(await snapshotState(), before)
     // An explicit opt-in shows the module first, as a warning.
-    const { lines, warnings } = await describeSession(session, { client: f.client, allowUnknownModule: true })
+    const { lines, warnings } = await describeSession(f.client, { session: session, allowUnknownModule: true })
     assert.match(lines[0], new RegExp(`^⚠ Uses the module ${evil}, not the session-keys validator`))
     assert.equal(warnings[0], lines[0])
   })
@@ -288,7 +288,7 @@ describe('hole 1: the wallet side treats the dapp-built session as hostile', () 
     })
     // Every wallet-side function refuses each hostile session, naming the field.
     const walletSide = [
-      (s: Session) => describeSession(s, { client: f.client }),
+      (s: Session) => describeSession(f.client, { session: s }),
       (s: Session) => getGrantSessionCalls(f.client, { session: s }),
       (s: Session) => signSessionGrant(f.client, { session: s, owner: f.owner }),
       async (s: Session) => getSessionGrantTypedData({ session: s, epoch: 0n, enableBefore: now + 60 }),
@@ -323,16 +323,16 @@ describe('hole 1: the wallet side treats the dapp-built session as hostile', () 
     await refuse({ ...session, sessionKey: f.account }, 'session.sessionKey')
     // A session for another account than the one the wallet manages.
     await assert.rejects(
-      describeSession(session, { client: f.client, account: f.recipient }),
+      describeSession(f.client, { session: session, account: f.recipient }),
       (e: unknown) => e instanceof InvalidParameterError && e.field === 'session.account',
     )
     await assert.rejects(
       signSessionGrant(f.client, { session, owner: f.owner, account: f.recipient }),
       (e: unknown) => e instanceof InvalidParameterError && e.field === 'session.account',
     )
-    await describeSession(session, { client: f.client, account: f.account })
+    await describeSession(f.client, { session: session, account: f.account })
 
-    const { text } = await describeSession(session, { client: f.client })
+    const { text } = await describeSession(f.client, { session: session })
     for (const shown of [
       f.account,
       `chain ${f.devnet.chain.id}`,
@@ -460,7 +460,7 @@ describe('hole 2: gas drain', () => {
       args: [f.account, session.id],
     })
     assert.equal(left, maxUint256)
-    const { warnings } = await describeSession(session, { client: f.client })
+    const { warnings } = await describeSession(f.client, { session: session })
     assert.deepEqual(warnings, ["⚠ No gas budget: the key may spend the account's ETH on gas without limit"])
     // A budget the module cannot store is refused, never widened to "none".
     const config = { ...toSessionConfig({ ...session, gasBudget: 1n }), salt: `0x${'07'.repeat(32)}` as Hex }
@@ -666,7 +666,7 @@ describe('hole 6: a token limit the chain cannot enforce', () => {
     assert.deepEqual({ ...after, ownerNonce: before.ownerNonce, eth: before.eth, deposit: before.deposit }, before)
     assert.equal(after.counters[0]?.[3], false, 'no session was created')
     // Without a limit, the description says the amount is unlimited.
-    const { warnings } = await describeSession(session, { client: f.client })
+    const { warnings } = await describeSession(f.client, { session: session })
     assert.ok(
       warnings.some((w) => w.startsWith('⚠ No limit on the amount of Test USD')),
       warnings.join('\n'),
@@ -759,7 +759,7 @@ describe('what is not guaranteed, demonstrated', () => {
       validity: { endTimestamp: now + 3600 },
       now,
     })
-    const { warnings } = await describeSession(session, { client: f.client })
+    const { warnings } = await describeSession(f.client, { session: session })
     assert.ok(
       warnings.some((w) =>
         /can already move 5,000 TUSD of 0x[0-9a-fA-F]{40} from the account .* the session's limit on that token does not bound it/.test(

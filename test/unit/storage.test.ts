@@ -85,7 +85,7 @@ describe('serializeSession / deserializeSession', () => {
 
 describe('describeSession', () => {
   it('says in plain words what the session may do', async () => {
-    const { lines, text } = await describeSession(session)
+    const { lines, text } = await describeSession(undefined, { session: session })
     assert.match(
       lines[0],
       /^May call transfer\(address,uint256\), approve\(address,uint256\) on 0x2222222222222222222222222222222222222222 — at most 1000000000 \(base units\) in total — at most 5 calls$/,
@@ -105,9 +105,11 @@ describe('describeSession', () => {
     )
     await assert.rejects(
       () =>
-        describeSession({
-          ...session,
-          permissions: [{ ...session.permissions[0], methods: ['safe()', 'approve(address,uint256)'] }],
+        describeSession(undefined, {
+          session: {
+            ...session,
+            permissions: [{ ...session.permissions[0], methods: ['safe()', 'approve(address,uint256)'] }],
+          },
         }),
       InvalidParameterError,
     )
