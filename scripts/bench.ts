@@ -19,7 +19,15 @@ import type { SmartAccount } from 'viem/account-abstraction'
 import { entryPoint07Abi } from 'viem/account-abstraction'
 import { privateKeyToAccount } from 'viem/accounts'
 import { sessionAccountAbi } from '../src/abis.js'
-import { createDevnet, deployTestTarget, deployTestToken, mintTestToken, testTokenAbi } from '../src/devnet/index.js'
+import {
+  createDevnet,
+  deployTestTarget,
+  deployTestToken,
+  handleUserOperation,
+  mintTestToken,
+  prepareUserOperation07,
+  testTokenAbi,
+} from '../src/devnet/index.js'
 import {
   checkSessionOperation,
   defineSession,
@@ -27,10 +35,8 @@ import {
   getGrantSessionCalls,
   getRevokeSessionCalls,
   getSessionUsage,
-  handleUserOperation,
   maxCostOf,
   type PermissionInput,
-  prepareUserOperation07,
   sessionKeyValidatorAddress,
   signSessionGrant,
   toOwnerAccount,

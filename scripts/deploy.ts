@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { createWalletClient, defineChain, type Hex, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { getChainId } from 'viem/actions'
-import { deployContracts } from '../src/devnet/index.js'
+import { deployContracts } from '../src/deploy/deployContracts.js'
 
 const { values } = parseArgs({ options: { rpc: { type: 'string' } } })
 try {

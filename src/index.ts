@@ -66,7 +66,6 @@ export {
   sessionKeyValidatorAddress,
 } from './constants/addresses.js'
 export { BaseError, type BaseErrorParameters } from './errors/base.js'
-export { type EntryPointRejection, findEntryPointRejection, fromEntryPointRejection } from './errors/fromEntryPoint.js'
 export { InvalidParameterError, type InvalidParameterErrorParameters } from './errors/parameter.js'
 export {
   CallNotPermittedError,
@@ -89,7 +88,6 @@ export {
   UserOperationFailedError,
   UserOperationRejectedError,
 } from './errors/session.js'
-export { toSessionError } from './errors/toSessionError.js'
 export { sessionKeyValidatorAbi } from './generated/abis.js'
 export { accountCallsAbi } from './generated/accountCallsAbi.js'
 export {
@@ -101,6 +99,19 @@ export {
   type TokenInfo,
   type UserOperationGas,
 } from './policy/checkSessionOperation.js'
+export type {
+  AmountInput,
+  ArgRule,
+  ArgRuleInput,
+  Permission,
+  PermissionInput,
+  RuleCondition,
+  SeedPermission,
+  Session,
+  SessionValidity,
+  Timestamp,
+  ValueLimit,
+} from './policy/dataTypes.js'
 export {
   type DefineSessionParameters,
   defineSession,
@@ -157,26 +168,12 @@ export {
 export { maxOneOfValues, maxRulesPerSelector, ruleConditions, toArgRule } from './session/rules.js'
 export { deserializeSession, type StoredSession, serializeSession } from './session/serialize.js'
 export { assertTrustedModule, type ModuleTrustOptions } from './session/trust.js'
-export type {
-  AmountInput,
-  ArgRule,
-  ArgRuleInput,
-  Permission,
-  PermissionInput,
-  RuleCondition,
-  SeedPermission,
-  Session,
-  SessionValidity,
-  Timestamp,
-  ValueLimit,
-} from './session/types.js'
-export { defaultGasBudget, maxGasBudget, maxTokenLimit } from './session/validate.js'
 export { type CreateBundlerSubmitterParameters, createBundlerSubmitter } from './submitter/bundlerSubmitter.js'
 export {
-  type CreateEntryPointSubmitterParameters,
-  createEntryPointSubmitter,
-  handleUserOperation,
-  prepareUserOperation07,
-  type SubmitterGasLimits,
-} from './submitter/entryPointSubmitter.js'
+  type EntryPointRejection,
+  findEntryPointRejection,
+  fromEntryPointRejection,
+} from './submitter/fromEntryPoint.js'
+export { toSessionError } from './submitter/toSessionError.js'
 export type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './submitter/types.js'
+export { defaultGasBudget, maxGasBudget, maxTokenLimit } from './utils/parse.js'

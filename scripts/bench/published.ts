@@ -26,11 +26,10 @@ import {
 import { entryPoint07Abi, type SmartAccount, toPackedUserOperation, type UserOperation } from 'viem/account-abstraction'
 import { privateKeyToAccount } from 'viem/accounts'
 import { sessionAccountFactoryAbi } from '../../src/abis.js'
-import { type Devnet, mintTestToken, testTokenAbi } from '../../src/devnet/index.js'
+import { type Devnet, handleUserOperation, mintTestToken, testTokenAbi } from '../../src/devnet/index.js'
 import {
   defineSession,
   getGrantSessionCalls,
-  handleUserOperation,
   type PermissionInput,
   sessionAccountFactoryAddress,
   toOwnerAccount,

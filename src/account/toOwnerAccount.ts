@@ -16,7 +16,7 @@ import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { ContractNotDeployedError } from '../errors/session.js'
 import { sessionAccountFactoryAbi } from '../generated/abis.js'
-import { parseAddress, parseBytes32 } from '../session/validate.js'
+import { parseAddress, parseBytes32 } from '../utils/parse.js'
 import { decodeExecute, encodeExecute } from './execution.js'
 
 /** A client the account reads the chain with. */

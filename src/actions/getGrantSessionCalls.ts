@@ -11,9 +11,9 @@ import type { InvalidParameterError } from '../errors/parameter.js'
 import { ContractNotDeployedError, type UntrustedModuleError } from '../errors/session.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
+import type { Session } from '../policy/dataTypes.js'
 import { assertSession, toSessionConfig } from '../session/encode.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from '../session/trust.js'
-import type { Session } from '../session/types.js'
 
 /** Parameters of {@link getGrantSessionCalls}. */
 export type GetGrantSessionCallsParameters = {

@@ -3,10 +3,10 @@ import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import type { UntrustedModuleError } from '../errors/session.js'
 import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
+import type { Session } from '../policy/dataTypes.js'
 import { assertSession } from '../session/encode.js'
 import { assertTrustedModule, type ModuleTrustOptions } from '../session/trust.js'
-import type { Session } from '../session/types.js'
-import { parseAddress } from '../session/validate.js'
+import { parseAddress } from '../utils/parse.js'
 
 /** Parameters of {@link getRevokeSessionCalls}. */
 export type GetRevokeSessionCallsParameters = { session: Session } & ModuleTrustOptions

@@ -2,8 +2,8 @@ import type { Address, Client, GetBlockErrorType, ReadContractErrorType } from '
 import { getBlock, readContract } from 'viem/actions'
 import type { InvalidParameterError } from '../errors/parameter.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
+import type { Session } from '../policy/dataTypes.js'
 import { assertSession } from '../session/encode.js'
-import type { Session } from '../session/types.js'
 
 /** Parameters of {@link getSessionStatus} and {@link getSpendingLimits}. */
 export type GetSessionStatusParameters = { session: Session }

@@ -20,9 +20,9 @@ import {
   type TokenInfo,
   type UserOperationGas,
 } from '../policy/checkSessionOperation.js'
+import type { Session } from '../policy/dataTypes.js'
 import { assertSession } from '../session/encode.js'
 import { assertGrant, assertOwnerSignedGrant, type SessionGrant } from '../session/grant.js'
-import type { Session } from '../session/types.js'
 import { readTokenMetadata } from './readTokenMetadata.js'
 
 /**

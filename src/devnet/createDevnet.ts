@@ -22,12 +22,12 @@ import {
 import { createBundlerClient } from 'viem/account-abstraction'
 import { hardhat } from 'viem/chains'
 import { create2DeployerAddress } from '../constants/addresses.js'
+import { type Deployments, deployContracts } from '../deploy/deployContracts.js'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { createBundlerSubmitter } from '../submitter/bundlerSubmitter.js'
-import { createEntryPointSubmitter } from '../submitter/entryPointSubmitter.js'
 import type { UserOperationSubmitter } from '../submitter/types.js'
-import { type Deployments, deployContracts } from './deployContracts.js'
+import { createEntryPointSubmitter } from './entryPointSubmitter.js'
 
 const require = createRequire(import.meta.url)
 

@@ -7,9 +7,9 @@ import { type Address, createWalletClient, http, parseEther, publicActions, test
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts'
 import { hardhat } from 'viem/chains'
 import { create2DeployerAddress, entryPointAddress } from '../constants/addresses.js'
+import { type Deployments, deployContracts } from '../deploy/deployContracts.js'
 import { BaseError, type BaseErrorParameters, errorDocs } from '../errors/base.js'
 import { create2DeployerCode } from './createDevnet.js'
-import { type Deployments, deployContracts } from './deployContracts.js'
 import { deployTestToken } from './testContracts.js'
 
 const require = createRequire(import.meta.url)

@@ -2,7 +2,7 @@
 // custom errors. Both the mapping of on-chain reverts (fromEntryPoint.ts) and the pre-flight
 // check (src/policy/) build their errors here, so a refusal reads the same whichever found it.
 import type { Address, Hex } from 'viem'
-import { tokenFunctionSignatures } from '../policy/tokenCallLib.js'
+import { tokenFunctionSignatures } from '../constants/tokenFunctions.js'
 import { CallNotPermittedError } from './session.js'
 
 /** "transfer(address,uint256) (0xa9059cbb)" for a known token function, else the selector. */

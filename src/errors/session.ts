@@ -1,8 +1,8 @@
 import type { Address, Hex } from 'viem'
+import { formatAmount, formatTime, short } from '../utils/format.js'
 import { BaseError, errorDocs } from './base.js'
 
-const formatTime = (seconds: number | bigint): string =>
-  `${new Date(Number(seconds) * 1000).toISOString().replace('.000Z', 'Z')} (${seconds})`
+export { formatAmount } from '../utils/format.js'
 
 /** The session's window is over: the EntryPoint refuses operations after `validUntil`. */
 export class SessionExpiredError extends BaseError {
@@ -198,16 +198,6 @@ export type SessionRefusalErrorType =
   | SessionGrantEpochInvalidError
   | SessionGrantExpiredError
 
-/** An amount in a token's units, with thousands separators: 1200000000 (6 decimals) → "1,200". */
-export function formatAmount(amount: bigint, decimals: number): string {
-  const negative = amount < 0n
-  const abs = negative ? -amount : amount
-  const base = 10n ** BigInt(decimals)
-  const whole = (abs / base).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  const fraction = (abs % base).toString().padStart(decimals, '0').replace(/0+$/, '')
-  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`
-}
-
 /** The operation's signature is not the session key's for this operation (and grant). */
 export class InvalidSessionSignatureError extends BaseError {
   override name = 'InvalidSessionSignatureError'
@@ -376,8 +366,4 @@ export class SessionGrantExpiredError extends BaseError {
     this.sessionId = sessionId
     this.enableBefore = enableBefore
   }
-}
-
-function short(hex: Hex): string {
-  return `${hex.slice(0, 10)}…${hex.slice(-4)}`
 }

@@ -1,5 +1,5 @@
 // Mirrors contracts/session/lib/ArgRuleLib.sol: the argument rules of one selector.
-import type { ArgRule } from '../session/types.js'
+import type { ArgRule } from './dataTypes.js'
 import { type Bytes, word } from './executionLib.js'
 
 /** Index of the first rule broken, or -1 when all hold. */

@@ -13,8 +13,8 @@ import {
   SessionRevokedError,
   SpendingLimitExceededError,
 } from '../errors/session.js'
-import type { Permission, Session } from '../session/types.js'
 import { firstBroken } from './argRuleLib.js'
+import type { Permission, Session } from './dataTypes.js'
 import {
   batchAt,
   batchEndsAt,

@@ -1,18 +1,14 @@
 // Mirrors contracts/session/lib/TokenCallLib.sol: the ERC-20 functions whose amounts count.
+import { TRANSFER_FROM, tokenFunctionSignatures } from '../constants/tokenFunctions.js'
 import { type Bytes, word } from './executionLib.js'
 
-export const TRANSFER = '0xa9059cbb'
-export const APPROVE = '0x095ea7b3'
-export const TRANSFER_FROM = '0x23b872dd'
-export const INCREASE_ALLOWANCE = '0x39509351'
-
-/** The signature of each token function, by selector (for messages and descriptions). */
-export const tokenFunctionSignatures: Readonly<Record<string, string>> = {
-  [TRANSFER]: 'transfer(address,uint256)',
-  [APPROVE]: 'approve(address,uint256)',
-  [TRANSFER_FROM]: 'transferFrom(address,address,uint256)',
-  [INCREASE_ALLOWANCE]: 'increaseAllowance(address,uint256)',
-}
+export {
+  APPROVE,
+  INCREASE_ALLOWANCE,
+  TRANSFER,
+  TRANSFER_FROM,
+  tokenFunctionSignatures,
+} from '../constants/tokenFunctions.js'
 
 export function isTokenSelector(selector: string): boolean {
   return selector in tokenFunctionSignatures

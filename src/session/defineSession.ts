@@ -1,10 +1,10 @@
 import { type Address, type Hex, toHex } from 'viem'
 import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
+import type { Permission, PermissionInput, Session, SessionValidity } from '../policy/dataTypes.js'
+import { defaultGasBudget, nowSeconds, parseAddress, parseBytes32, parseTimestamp } from '../utils/parse.js'
 import { assertSession, getSessionId } from './encode.js'
 import { toPermission } from './permissions.js'
-import type { Permission, PermissionInput, Session, SessionValidity } from './types.js'
-import { defaultGasBudget, nowSeconds, parseAddress, parseBytes32, parseTimestamp } from './validate.js'
 
 export { getSessionId, maxPermissionsPerSession } from './encode.js'
 

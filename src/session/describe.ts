@@ -10,11 +10,12 @@ import {
 import { readContract } from 'viem/actions'
 import { readTokenMetadata, type TokenMetadata } from '../actions/readTokenMetadata.js'
 import type { InvalidParameterError } from '../errors/parameter.js'
-import { formatAmount, type UntrustedModuleError } from '../errors/session.js'
+import type { UntrustedModuleError } from '../errors/session.js'
+import type { ArgRule, Permission, Session } from '../policy/dataTypes.js'
 import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
+import { formatAmount } from '../utils/format.js'
 import { assertSession } from './encode.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
-import type { ArgRule, Permission, Session } from './types.js'
 
 /** The name of a token function ("transfer"), for a selector given without its signature. */
 const tokenFunctionName = (selector: string): string | undefined => tokenFunctionSignatures[selector]?.split('(')[0]

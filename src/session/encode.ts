@@ -1,9 +1,14 @@
 import { type Address, encodeAbiParameters, type Hex, keccak256, maxUint256 } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
+import type { Session } from '../policy/dataTypes.js'
+import {
+  PERMISSION_DELEGATECALL,
+  PERMISSION_EMPTY_CALLDATA,
+  PERMISSION_TRY_MODE,
+  ruleConditions,
+} from '../policy/policyFlags.js'
+import { parseAddress, parseBytes32, parseGasBudget, parseTimestamp } from '../utils/parse.js'
 import { toPermission } from './permissions.js'
-import { ruleConditions } from './rules.js'
-import type { Session } from './types.js'
-import { parseAddress, parseBytes32, parseGasBudget, parseTimestamp } from './validate.js'
 
 /** The `SessionConfig` struct the module's `createSession` takes. */
 export type SessionConfigStruct = {
@@ -25,11 +30,6 @@ export type SessionConfigStruct = {
     rules: readonly { selector: Hex; word: number; condition: number; bits: number; values: readonly Hex[] }[]
   }[]
 }
-
-/** Permission.flags bits (PolicyFlags.sol). */
-const PERMISSION_DELEGATECALL = 1
-const PERMISSION_TRY_MODE = 2
-const PERMISSION_EMPTY_CALLDATA = 4
 
 /**
  * The session as the module's `SessionConfig` struct ("no limit" → `type(uint256).max`).

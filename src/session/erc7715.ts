@@ -1,9 +1,9 @@
 import { type Address, type Hex, numberToHex } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
+import type { ArgRule, PermissionInput, Session } from '../policy/dataTypes.js'
+import { maxGasBudget, maxTokenLimit, parseAddress, parseAmount, parseTimestamp } from '../utils/parse.js'
 import { type DefineSessionParameters, defineSession } from './defineSession.js'
 import { assertSession } from './encode.js'
-import type { ArgRule, PermissionInput, Session } from './types.js'
-import { maxGasBudget, maxTokenLimit, parseAddress, parseAmount, parseTimestamp } from './validate.js'
 
 /** A policy of an ERC-7715 permission (the types viem's `grantPermissions` uses). */
 export type Erc7715Policy =

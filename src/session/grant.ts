@@ -21,10 +21,10 @@ import {
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { validatorViewsAbi, validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import { checkGrantDeadline, checkGrantEpoch } from '../policy/checkSessionOperation.js'
+import type { Session } from '../policy/dataTypes.js'
+import { parseAmount } from '../utils/parse.js'
 import { assertSession, type SessionConfigStruct, toSessionConfig } from './encode.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
-import type { Session } from './types.js'
-import { parseAmount } from './validate.js'
 
 /**
  * An off-chain grant: the owner's signature over the session (EIP-712, verified by the

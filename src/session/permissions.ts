@@ -9,10 +9,10 @@ import {
   toFunctionSignature,
 } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
+import type { ArgRule, Permission, PermissionInput, SeedPermission, ValueLimit } from '../policy/dataTypes.js'
 import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
+import { parseAddress, parseAmount } from '../utils/parse.js'
 import { maxRulesPerSelector, toArgRule } from './rules.js'
-import type { ArgRule, Permission, PermissionInput, SeedPermission, ValueLimit } from './types.js'
-import { parseAddress, parseAmount } from './validate.js'
 
 /** At most this many selectors per permission (keeps the grant's gas bounded). */
 export const maxSelectorsPerPermission = 32

@@ -8,13 +8,14 @@ import {
   toFunctionSelector,
 } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
-import type { ArgRule, ArgRuleInput, RuleCondition } from './types.js'
+import type { ArgRule, ArgRuleInput, RuleCondition } from '../policy/dataTypes.js'
+import { MAX_ONE_OF_VALUES, MAX_RULES_PER_SELECTOR, ruleConditions } from '../policy/policyFlags.js'
 
 /** The conditions, in the module's numbering (PolicyFlags.sol). */
-export const ruleConditions = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'oneOf'] as const
+export { ruleConditions } from '../policy/policyFlags.js'
 /** At most this many rules per selector, and this many values for `oneOf` (as on chain). */
-export const maxRulesPerSelector = 8
-export const maxOneOfValues = 4
+export const maxRulesPerSelector = MAX_RULES_PER_SELECTOR
+export const maxOneOfValues = MAX_ONE_OF_VALUES
 
 /**
  * Turns an argument rule as written (`method`, `arg`, `condition`, `value`) into the form

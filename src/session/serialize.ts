@@ -1,9 +1,9 @@
 import { type Hex, keccak256, stringToHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { InvalidParameterError } from '../errors/parameter.js'
+import type { Session } from '../policy/dataTypes.js'
 import { assertSession } from './encode.js'
 import { assertGrant, type SessionGrant } from './grant.js'
-import type { Session } from './types.js'
 
 /** What a dapp keeps of a session: the session, and optionally its private key and grant. */
 export type StoredSession = {

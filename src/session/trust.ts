@@ -3,8 +3,8 @@ import { getChainId } from 'viem/actions'
 import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UntrustedModuleError } from '../errors/session.js'
-import type { Session } from './types.js'
-import { parseAddress } from './validate.js'
+import type { Session } from '../policy/dataTypes.js'
+import { parseAddress } from '../utils/parse.js'
 
 /** Options of the wallet-side functions: what the wallet checks the dapp's session against. */
 export type ModuleTrustOptions = {

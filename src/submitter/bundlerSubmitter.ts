@@ -3,8 +3,8 @@ import { preflight } from '../actions/preflight.js'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UserOperationFailedError } from '../errors/session.js'
-import { toSessionError } from '../errors/toSessionError.js'
 import { assertCalls, inTokenUnits, sessionOf } from './sessionOperation.js'
+import { toSessionError } from './toSessionError.js'
 import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
 
 /** Parameters of {@link createBundlerSubmitter}. */

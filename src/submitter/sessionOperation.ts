@@ -3,9 +3,9 @@ import type { SmartAccount } from 'viem/account-abstraction'
 import { readTokenMetadata } from '../actions/readTokenMetadata.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { SpendingLimitExceededError } from '../errors/session.js'
+import type { Session } from '../policy/dataTypes.js'
 import type { SessionGrant } from '../session/grant.js'
-import type { Session } from '../session/types.js'
-import { parseAddress } from '../session/validate.js'
+import { parseAddress } from '../utils/parse.js'
 
 /** The calls given to a submitter: at least one, each with a valid `to`. */
 export function assertCalls(calls: readonly Call[]): void {

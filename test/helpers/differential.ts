@@ -22,7 +22,7 @@ import {
 } from 'viem'
 import { entryPoint07Abi, getUserOperationHash, toPackedUserOperation } from 'viem/account-abstraction'
 import { privateKeyToAccount } from 'viem/accounts'
-import { testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
+import { handleUserOperation, prepareUserOperation07, testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
 import {
   accountCallsAbi,
   CallNotPermittedError,
@@ -31,11 +31,9 @@ import {
   findEntryPointRejection,
   fromEntryPointRejection,
   generateSessionKey,
-  handleUserOperation,
   InvalidParameterError,
   type PermissionInput,
   preflight,
-  prepareUserOperation07,
   SessionDisabledError,
   SessionExpiredError,
   SessionNotYetValidError,

@@ -10,21 +10,21 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { sessionAccountAbi } from '../../src/abis.js'
 import {
   createDevnet,
+  createEntryPointSubmitter,
   type Devnet,
   deployTestTarget,
   deployTestToken,
+  handleUserOperation,
   mintTestToken,
+  prepareUserOperation07,
   testTokenAbi,
 } from '../../src/devnet/index.js'
 import { testPaymasterAbi, testPaymasterBytecode } from '../../src/generated/testContracts.js'
 import {
-  createEntryPointSubmitter,
   defineSession,
   generateSessionKey,
   getGrantSessionCalls,
-  handleUserOperation,
   type PermissionInput,
-  prepareUserOperation07,
   type Session,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,

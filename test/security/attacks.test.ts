@@ -305,7 +305,7 @@ describe('time and revocation', () => {
 
   it('attack 14: an operation signed before the revocation is rejected after it', async () => {
     const { session, dapp } = await f.grant()
-    const { prepareUserOperation07, handleUserOperation } = await import('../../src/index.js')
+    const { prepareUserOperation07, handleUserOperation } = await import('../../src/devnet/index.js')
     const userOperation = await prepareUserOperation07(f.client, {
       account: dapp,
       callData: await dapp.encodeCalls([f.transfer(1n)]),
@@ -381,7 +381,7 @@ describe('signatures and replay', () => {
     })
     await f.send(otherOwner, await getGrantSessionCalls(f.client, { session: twin }))
     const twinDapp = await toSessionKeyAccount({ client: f.client, session: twin, sessionKey: key.privateKey })
-    const { prepareUserOperation07 } = await import('../../src/index.js')
+    const { prepareUserOperation07 } = await import('../../src/devnet/index.js')
     const callData = await dapp.encodeCalls([f.transfer(1n)])
     const mine = await prepareUserOperation07(f.client, { account: dapp, callData })
     const signatureForA = await dapp.signUserOperation(mine)

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { encodeFunctionData, getAddress, type Hex, numberToHex } from 'viem'
 import { sessionAccountAbi } from '../../src/abis.js'
-import { checkErc7562 } from '../../src/devnet/index.js'
+import { checkErc7562, prepareUserOperation07 } from '../../src/devnet/index.js'
 import {
   badValidatorAbi,
   badValidatorBytecode,
   offendingValidatorAbi,
   offendingValidatorBytecode,
 } from '../../src/generated/testContracts.js'
-import { prepareUserOperation07 } from '../../src/index.js'
+
 import { createFixture, type Fixture, tusd } from '../helpers/fixture.js'
 
 let f: Fixture

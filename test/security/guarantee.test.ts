@@ -30,7 +30,7 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { signTypedData as signTypedData7739 } from 'viem/experimental/erc7739'
 import { sessionAccountAbi } from '../../src/abis.js'
-import { testTargetAbi } from '../../src/devnet/index.js'
+import { prepareUserOperation07, testTargetAbi } from '../../src/devnet/index.js'
 import { acceptAllValidatorAbi, acceptAllValidatorBytecode } from '../../src/generated/testContracts.js'
 import {
   CallNotPermittedError,
@@ -50,7 +50,6 @@ import {
   InvalidParameterError,
   InvalidSessionSignatureError,
   preflight,
-  prepareUserOperation07,
   type Session,
   type SessionConfigStruct,
   SessionExpiredError,

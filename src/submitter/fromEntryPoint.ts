@@ -1,9 +1,7 @@
 import { type Address, decodeErrorResult, type Hex } from 'viem'
 import { entryPoint07Abi } from 'viem/account-abstraction'
-import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
-import type { Session } from '../session/types.js'
-import type { BaseError } from './base.js'
-import { callRefusals } from './callRefusals.js'
+import type { BaseError } from '../errors/base.js'
+import { callRefusals } from '../errors/callRefusals.js'
 import {
   InvalidSessionSignatureError,
   SessionDisabledError,
@@ -16,7 +14,9 @@ import {
   SessionRevokedError,
   SpendingLimitExceededError,
   UserOperationRejectedError,
-} from './session.js'
+} from '../errors/session.js'
+import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
+import type { Session } from '../policy/dataTypes.js'
 
 /** What the EntryPoint said when it refused an operation in validation. */
 export type EntryPointRejection = {

@@ -9,13 +9,13 @@ import {
 import { getBlock, simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
 import { preflight } from '../actions/preflight.js'
 import { entryPointAddress } from '../constants/addresses.js'
-import { findEntryPointRejection, fromEntryPointRejection } from '../errors/fromEntryPoint.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { UserOperationFailedError, UserOperationRejectedError } from '../errors/session.js'
-import type { Session } from '../session/types.js'
-import { parseAddress } from '../session/validate.js'
-import { assertCalls, inTokenUnits, sessionOf } from './sessionOperation.js'
-import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
+import type { Session } from '../policy/dataTypes.js'
+import { findEntryPointRejection, fromEntryPointRejection } from '../submitter/fromEntryPoint.js'
+import { assertCalls, inTokenUnits, sessionOf } from '../submitter/sessionOperation.js'
+import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from '../submitter/types.js'
+import { parseAddress } from '../utils/parse.js'
 
 /** Gas limits the submitter signs into each operation (no bundler estimates them here). */
 export type SubmitterGasLimits = {

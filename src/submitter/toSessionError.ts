@@ -1,13 +1,13 @@
 import type { Hex } from 'viem'
-import type { Session } from '../session/types.js'
-import type { BaseError } from './base.js'
-import { type EntryPointRejection, findEntryPointRejection, fromEntryPointRejection } from './fromEntryPoint.js'
+import type { BaseError } from '../errors/base.js'
 import {
   InvalidSessionSignatureError,
   SessionExpiredError,
   SessionNotYetValidError,
   UserOperationRejectedError,
-} from './session.js'
+} from '../errors/session.js'
+import type { Session } from '../policy/dataTypes.js'
+import { type EntryPointRejection, findEntryPointRejection, fromEntryPointRejection } from './fromEntryPoint.js'
 
 /**
  * Turns what a node or a bundler answered about a refused user operation into the SDK's

@@ -1,0 +1,18 @@
+// Mirrors contracts/session/lib/PolicyFlags.sol: the bits and numbers storage, validation and
+// the SDK agree on. A unit test compares each constant with the Solidity source.
+
+// ── Permission.flags (given by the owner) ──
+export const PERMISSION_DELEGATECALL = 1 << 0
+export const PERMISSION_TRY_MODE = 1 << 1
+export const PERMISSION_EMPTY_CALLDATA = 1 << 2
+
+// ── SessionState.flags (stored) ──
+export const SESSION_PAYMASTERS = 1 << 0
+export const SESSION_GAS_UNLIMITED = 1 << 1
+
+// ── ArgRule.condition: the index in this list ──
+export const ruleConditions = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'oneOf'] as const
+
+/** At most this many rules per selector, and this many values for `oneOf` (as on chain). */
+export const MAX_RULES_PER_SELECTOR = 8
+export const MAX_ONE_OF_VALUES = 4
