@@ -22,7 +22,8 @@ module.exports = {
     },
     {
       name: 'policy-mirrors-the-contracts-only',
-      comment: 'policy/ mirrors contracts/session: it uses errors, utils and constants, never the session or client code',
+      comment:
+        'policy/ mirrors contracts/session: it uses errors, utils and constants, never the session or client code',
       severity: 'error',
       from: { path: '^src/policy/' },
       to: { path: '^src/(session|account|actions|submitter|devnet|deploy)/' },

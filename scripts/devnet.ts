@@ -31,19 +31,25 @@ try {
 
 try {
   let server: Awaited<ReturnType<typeof startDevnetServer>> | undefined
+  const starting = new AbortController()
   const shutdown = async (code: number) => {
     await server?.stop()
     process.exit(code)
   }
+  // Registered before anything starts: Ctrl-C or SIGTERM during the start stops what was
+  // started so far (the start then rejects, and the catch below exits).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => (server ? void shutdown(0) : starting.abort()))
+  }
   server = await startDevnetServer({
     rpcPort: port('rpc-port', values['rpc-port'], 8545),
     bundlerPort: port('bundler-port', values['bundler-port'], 4337),
+    signal: starting.signal,
     onUnexpectedExit: (what, code) => {
       console.error(`The ${what} exited unexpectedly (code ${code}); stopping.`)
       void shutdown(1)
     },
   })
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0))
   const d = server.deployments
   console.log(`Devnet ready.
   RPC:                   ${server.rpcUrl}

@@ -34,6 +34,11 @@ export type StartDevnetServerOptions = {
   bundlerPort?: number | undefined
   /** How long each process may take to answer, in ms; 60 s by default. */
   timeoutMs?: number | undefined
+  /**
+   * Cancels the start (e.g. on SIGTERM while the node is still starting): every process
+   * started so far is stopped, and the promise rejects with a {@link DevnetServerError}.
+   */
+  signal?: AbortSignal | undefined
   /** Called if the node or the bundler exits while the server runs. */
   onUnexpectedExit?: ((what: 'node' | 'bundler', code: number | null) => void) | undefined
 }
@@ -91,6 +96,14 @@ export async function startDevnetServer(options: StartDevnetServerOptions = {}):
     stopping = true
     await Promise.all(children.map((child) => terminate(child)))
   }
+  const { signal } = options
+  const cancelled = () =>
+    new DevnetServerError('The devnet start was cancelled; every process it had started is stopped.')
+  if (signal?.aborted) throw cancelled()
+  // Cancelling stops the children at once: the wait in progress then fails, and the catch below
+  // reports the cancellation.
+  const onAbort = () => void stop()
+  signal?.addEventListener('abort', onAbort, { once: true })
 
   try {
     // The node prints its accounts' private keys on stdout: it is read, never shown.
@@ -155,6 +168,7 @@ export async function startDevnetServer(options: StartDevnetServerOptions = {}):
       'bundler',
     )
     await waitUntil('the Alto bundler', bundler, timeoutMs, () => rpc(bundlerUrl, 'eth_supportedEntryPoints'))
+    if (signal?.aborted) throw cancelled()
 
     return {
       rpcUrl,
@@ -167,7 +181,9 @@ export async function startDevnetServer(options: StartDevnetServerOptions = {}):
     }
   } catch (error) {
     await stop()
-    throw error
+    throw signal?.aborted ? cancelled() : error
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
   }
 
   function track(child: ChildProcess, what: 'node' | 'bundler'): ChildProcess & { output: string[] } {
@@ -184,6 +200,8 @@ export async function startDevnetServer(options: StartDevnetServerOptions = {}):
       if (!stopping) options.onUnexpectedExit?.(what, code)
     })
     children.push(child)
+    // Started after a stop (a cancellation racing the start): stopped at once.
+    if (stopping) void terminate(child)
     return Object.assign(child, { output })
   }
 }

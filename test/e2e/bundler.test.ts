@@ -3,7 +3,9 @@
  * 127.0.0.1; the dapp uses viem's own bundler client. The seed flow, each rejection of the
  * demo, and a batch.
  */
+
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
@@ -127,6 +129,57 @@ describe('devnet server', () => {
       startDevnetServer({ rpcPort: port, bundlerPort: await freePort() }),
       (e: unknown) => e instanceof DevnetServerError && /already in use/.test(e.message),
     )
+  })
+})
+
+describe('npm run devnet', () => {
+  /** Starts scripts/devnet.ts as `npm run devnet` does (tsx), on two free ports. */
+  async function startScript() {
+    const ports = [await freePort(), await freePort()]
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/devnet.ts', '--rpc-port', String(ports[0]), '--bundler-port', String(ports[1])],
+      { cwd: new URL('../..', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let output = ''
+    child.stdout.on('data', (chunk) => {
+      output += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      output += chunk
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    return { child, ports, exited, output: () => output }
+  }
+  async function until(condition: () => boolean, what: string, ms = 60_000) {
+    const deadline = Date.now() + ms
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+
+  it('SIGTERM while the node is still starting stops everything it started', async () => {
+    const run = await startScript()
+    // The node listens; the bundler is not up yet.
+    await until(() => listeners(run.ports[0]).length > 0, 'the node to listen')
+    run.child.kill('SIGTERM')
+    const code = await run.exited
+    assert.equal(code, 1, 'a cancelled start exits with 1')
+    assert.match(run.output(), /cancelled; every process it had started is stopped/)
+    await until(() => run.ports.every((p) => listeners(p).length === 0), 'the ports to be free', 10_000)
+  })
+
+  it('SIGTERM once ready stops the node and the bundler', async () => {
+    const run = await startScript()
+    await until(() => run.output().includes('Devnet ready.'), 'the devnet to be ready')
+    assert.ok(
+      run.ports.every((p) => listeners(p).length > 0),
+      'both listen',
+    )
+    run.child.kill('SIGTERM')
+    assert.equal(await run.exited, 0)
+    await until(() => run.ports.every((p) => listeners(p).length === 0), 'the ports to be free', 10_000)
   })
 })
 
