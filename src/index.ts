@@ -71,6 +71,7 @@ export {
   CallNotPermittedError,
   type CallRule,
   ContractNotDeployedError,
+  EndpointUnreachableError,
   formatAmount,
   InvalidSessionSignatureError,
   SessionDisabledError,

@@ -21,10 +21,11 @@ import {
 } from 'viem'
 import { createBundlerClient } from 'viem/account-abstraction'
 import { hardhat } from 'viem/chains'
-import { create2DeployerAddress } from '../constants/addresses.js'
+import { create2DeployerAddress, entryPointAddress } from '../constants/addresses.js'
 import { type Deployments, deployContracts } from '../deploy/deployContracts.js'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
+import { EndpointUnreachableError } from '../errors/session.js'
 import { createBundlerSubmitter } from '../submitter/bundlerSubmitter.js'
 import type { UserOperationSubmitter } from '../submitter/types.js'
 import { createEntryPointSubmitter } from './entryPointSubmitter.js'
@@ -123,9 +124,20 @@ export async function connectDevnet(parameters: ConnectDevnetParameters): Promis
     chainId = await probe.getChainId()
     ;[sender] = (await probe.request({ method: 'eth_accounts' } as never)) as Address[]
   } catch (cause) {
-    throw new BaseError(`The node at ${rpcUrl} does not answer.`, {
-      metaMessages: ['Start it first (npm run devnet), or check the URL.'],
-      cause,
+    throw new EndpointUnreachableError({ what: 'node', url: rpcUrl, cause })
+  }
+  // The bundler too, before anything is deployed or funded: a flow that cannot be submitted
+  // must not leave test contracts behind.
+  const bundlerProbe = createPublicClient({ transport: http(bundlerUrl, { timeout: 10_000, retryCount: 1 }) })
+  let entryPoints: readonly string[]
+  try {
+    entryPoints = (await bundlerProbe.request({ method: 'eth_supportedEntryPoints' } as never)) as string[]
+  } catch (cause) {
+    throw new EndpointUnreachableError({ what: 'bundler', url: bundlerUrl, cause })
+  }
+  if (!entryPoints.some((address) => address.toLowerCase() === entryPointAddress.toLowerCase())) {
+    throw new BaseError(`The bundler at ${bundlerUrl} does not serve the EntryPoint v0.7 (${entryPointAddress}).`, {
+      metaMessages: [`It serves: ${entryPoints.join(', ') || 'none'}.`, 'Start it with --entrypoints set to it.'],
     })
   }
   if (!sender) {

@@ -185,6 +185,26 @@ export class SpendingLimitExceededError extends BaseError {
   }
 }
 
+/** A node or bundler did not answer over HTTP (down, wrong URL, timeout). */
+export class EndpointUnreachableError extends BaseError {
+  override name = 'EndpointUnreachableError'
+  readonly url: string | undefined
+
+  constructor({ what, url, cause }: { what: 'bundler' | 'node'; url?: string | undefined; cause?: unknown }) {
+    super(`The ${what}${url ? ` at ${url}` : ''} does not answer.`, {
+      docsPath: errorDocs.devnet,
+      metaMessages: [
+        what === 'bundler'
+          ? 'Start it (npm run devnet starts one on 127.0.0.1:4337), or check the URL its bundler client was created with.'
+          : 'Start the node, or check the URL of the client.',
+        'Nothing was sent.',
+      ],
+      cause,
+    })
+    this.url = url
+  }
+}
+
 /** Every refusal of a session operation, as the pre-flight check and the chain give them. */
 export type SessionRefusalErrorType =
   | CallNotPermittedError

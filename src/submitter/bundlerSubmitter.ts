@@ -1,8 +1,9 @@
+import { HttpRequestError, TimeoutError, BaseError as ViemBaseError } from 'viem'
 import type { BundlerClient, UserOperation } from 'viem/account-abstraction'
 import { preflight } from '../actions/preflight.js'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
-import { UserOperationFailedError } from '../errors/session.js'
+import { EndpointUnreachableError, UserOperationFailedError } from '../errors/session.js'
 import { assertCalls, inTokenUnits, sessionOf } from './sessionOperation.js'
 import { toSessionError } from './toSessionError.js'
 import type { SendCallsParameters, UserOperationOutcome, UserOperationSubmitter } from './types.js'
@@ -29,6 +30,25 @@ export type CreateBundlerSubmitterParameters = {
  */
 export function createBundlerSubmitter(parameters: CreateBundlerSubmitterParameters): UserOperationSubmitter {
   const { bundlerClient, timeoutMs = 60_000 } = parameters
+  /** An HTTP failure in the causes: which endpoint did not answer (viem's error, with the whole request, stays as cause). */
+  const unreachable = (error: unknown) => {
+    const http =
+      error instanceof ViemBaseError
+        ? (error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError) as
+            | HttpRequestError
+            | TimeoutError
+            | null)
+        : null
+    if (!http) return undefined
+    const url = 'url' in http ? http.url : undefined
+    const bundlerUrl = (bundlerClient.transport as { url?: string }).url
+    const same = (a: string, b: string) => URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href
+    return new EndpointUnreachableError({
+      what: url === undefined || bundlerUrl === undefined || same(url, bundlerUrl) ? 'bundler' : 'node',
+      url: url ?? bundlerUrl,
+      cause: error,
+    })
+  }
   if (!bundlerClient || typeof bundlerClient.sendUserOperation !== 'function') {
     throw new InvalidParameterError({
       field: 'bundlerClient',
@@ -61,9 +81,17 @@ export function createBundlerSubmitter(parameters: CreateBundlerSubmitterParamet
         } as never)
       } catch (error) {
         if (error instanceof BaseError) throw error
-        throw await inTokenUnits(account.client, toSessionError(error, { session, enableBefore: grant?.enableBefore }))
+        throw (
+          unreachable(error) ??
+          (await inTokenUnits(account.client, toSessionError(error, { session, enableBefore: grant?.enableBefore })))
+        )
       }
-      const receipt = await bundlerClient.waitForUserOperationReceipt({ hash: userOpHash, timeout: timeoutMs })
+      let receipt: Awaited<ReturnType<typeof bundlerClient.waitForUserOperationReceipt>>
+      try {
+        receipt = await bundlerClient.waitForUserOperationReceipt({ hash: userOpHash, timeout: timeoutMs })
+      } catch (error) {
+        throw unreachable(error) ?? error
+      }
       if (!receipt.success) {
         throw new UserOperationFailedError({
           userOpHash,

@@ -26,6 +26,7 @@ import { type BundlerClient, createBundlerClient } from 'viem/account-abstractio
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { hardhat } from 'viem/chains'
 import {
+  connectDevnet,
   type DevnetServer,
   DevnetServerError,
   mintTestToken,
@@ -36,6 +37,7 @@ import {
   CallNotPermittedError,
   createBundlerSubmitter,
   defineSession,
+  EndpointUnreachableError,
   generateSessionKey,
   getGrantSessionCalls,
   getRevokeSessionCalls,
@@ -132,24 +134,30 @@ describe('devnet server', () => {
   })
 })
 
+/** Runs a script of the repo as its npm script does (node with tsx), collecting its output. */
+function runScript(script: string, args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: new URL('../..', import.meta.url),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const collect = (chunk: Buffer) => {
+    output += chunk
+  }
+  child.stdout.on('data', collect)
+  child.stderr.on('data', collect)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return { child, exited, output: () => output }
+}
+
 describe('npm run devnet', () => {
   /** Starts scripts/devnet.ts as `npm run devnet` does (tsx), on two free ports. */
   async function startScript() {
     const ports = [await freePort(), await freePort()]
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/devnet.ts', '--rpc-port', String(ports[0]), '--bundler-port', String(ports[1])],
-      { cwd: new URL('../..', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      output += chunk
-    })
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-    return { child, ports, exited, output: () => output }
+    return {
+      ports,
+      ...runScript('scripts/devnet.ts', ['--rpc-port', String(ports[0]), '--bundler-port', String(ports[1])]),
+    }
   }
   async function until(condition: () => boolean, what: string, ms = 60_000) {
     const deadline = Date.now() + ms
@@ -180,6 +188,32 @@ describe('npm run devnet', () => {
     run.child.kill('SIGTERM')
     assert.equal(await run.exited, 0)
     await until(() => run.ports.every((p) => listeners(p).length === 0), 'the ports to be free', 10_000)
+  })
+})
+
+describe('connecting to a running node without its bundler', () => {
+  it('connectDevnet names the bundler that does not answer before it deploys or funds anything', async () => {
+    const bundlerUrl = `http://127.0.0.1:${await freePort()}`
+    const blockBefore = await context.client.getBlockNumber()
+    await assert.rejects(
+      connectDevnet({ rpcUrl: server.rpcUrl, bundlerUrl }),
+      (e: unknown) =>
+        e instanceof EndpointUnreachableError &&
+        new RegExp(`^The bundler at ${bundlerUrl}/? does not answer`).test(e.shortMessage),
+    )
+    assert.equal(await context.client.getBlockNumber(), blockBefore, 'no transaction was sent')
+  })
+
+  it('the demo says so in one line and exits 1, with nothing deployed', async () => {
+    const bundlerUrl = `http://127.0.0.1:${await freePort()}`
+    const blockBefore = await context.client.getBlockNumber()
+    const demo = runScript('scripts/demo.ts', ['--rpc', server.rpcUrl, '--bundler', bundlerUrl])
+    const code = await demo.exited
+    const output = demo.output()
+    assert.equal(code, 1)
+    assert.match(output, new RegExp(`The bundler at ${bundlerUrl}/? does not answer`))
+    assert.ok(output.length < 1_500, `a short report, not the request in hex (${output.length} chars)`)
+    assert.equal(await context.client.getBlockNumber(), blockBefore, 'nothing was deployed')
   })
 })
 
