@@ -10,6 +10,8 @@ import { createWalletClient, defineChain, type Hex, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { getChainId } from 'viem/actions'
 import { deployContracts } from '../src/deploy/deployContracts.js'
+import { BaseError } from '../src/errors/base.js'
+import { EndpointUnreachableError } from '../src/errors/session.js'
 
 const { values } = parseArgs({ options: { rpc: { type: 'string' } } })
 try {
@@ -18,15 +20,27 @@ try {
   if (!key || !/^0x[0-9a-fA-F]{64}$/.test(key)) {
     throw new Error('Set DEPLOYER_PRIVATE_KEY to the 0x-prefixed private key of a funded account.')
   }
-  const transport = http(values.rpc, { timeout: 30_000 })
-  const chainId = await getChainId(createWalletClient({ transport }))
+  let account: ReturnType<typeof privateKeyToAccount>
+  try {
+    account = privateKeyToAccount(key as Hex)
+  } catch {
+    // Zero, or not below the secp256k1 order: say so, without the key and without a stack.
+    throw new Error('DEPLOYER_PRIVATE_KEY is not a valid secp256k1 private key (it is zero or too large).')
+  }
+  const transport = http(values.rpc, { timeout: 30_000, retryCount: 1 })
+  let chainId: number
+  try {
+    chainId = await getChainId(createWalletClient({ transport }))
+  } catch (cause) {
+    throw new EndpointUnreachableError({ what: 'node', url: values.rpc, cause })
+  }
   const chain = defineChain({
     id: chainId,
     name: `chain ${chainId}`,
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
     rpcUrls: { default: { http: [values.rpc] } },
   })
-  const client = createWalletClient({ chain, transport, account: privateKeyToAccount(key as Hex) })
+  const client = createWalletClient({ chain, transport, account })
   const result = await deployContracts(client)
   console.log(
     result.deployed.length === 0
@@ -37,8 +51,9 @@ try {
   SessionKeyValidator:   ${result.sessionKeyValidator}
   SessionAccountFactory: ${result.sessionAccountFactory}`)
 } catch (error) {
-  const details = (error as { details?: string }).details
-  console.error(error instanceof Error ? error.message.split('\n')[0] : error)
-  if (details) console.error(`Details: ${details}`)
+  // The SDK's errors say what to do in their message; anything else, its first line.
+  console.error(
+    error instanceof BaseError ? error.message : error instanceof Error ? error.message.split('\n')[0] : error,
+  )
   process.exit(1)
 }

@@ -126,8 +126,6 @@ export function sdkTable(results: BenchResults): string {
   const s = results.sdk
   return table([
     ['SDK figure', 'Value'],
-    ['Session-key user operations signed per second (machine-dependent)', fmt(s.signPerSecond)],
-    ['Pre-flight checks per second, 3-call batch (machine-dependent)', fmt(s.preflightPerSecond)],
     [
       'Bundle, whole entry, min+gzip, viem external',
       `${fmt(s.bundleBytesGzip)} bytes (${fmt(s.bundleBytesMinified)} minified)`,
@@ -185,6 +183,9 @@ Peer figures: ${results.peers.source}.
 ## SDK
 
 ${sdkTable(results)}
+
+Throughput (session-key signatures and pre-flight checks per second) depends on the machine:
+\`npm run bench\` prints it and keeps it out of tracked files (\`bench/.cache/throughput.json\`).
 
 ## Scenarios
 

@@ -48,9 +48,15 @@ export type DeployContractsReturnType = Deployments & {
 export async function deployContracts(client: Client<Transport, Chain, Account>): Promise<DeployContractsReturnType> {
   if (!(await getCode(client, { address: create2DeployerAddress }))) {
     throw new ContractNotDeployedError({
-      contract: 'the deterministic CREATE2 deployer',
+      contract: 'The deterministic CREATE2 deployer',
       address: create2DeployerAddress,
       chainId: client.chain.id,
+      hint: [
+        'Every address here is derived from that deployer, so it must exist first.',
+        'Most chains have it. Elsewhere, deploy it with its published pre-signed transaction',
+        '(github.com/Arachnid/deterministic-deployment-proxy: fund its signer, then send the raw',
+        'transaction); on a chain that refuses transactions without a chain id, ask the chain to add it.',
+      ],
     })
   }
   const plan = [

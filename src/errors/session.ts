@@ -290,10 +290,21 @@ export class ContractNotDeployedError extends BaseError {
   readonly address: Address
   readonly chainId: number
 
-  constructor({ contract, address, chainId }: { contract: string; address: Address; chainId: number }) {
+  constructor({
+    contract,
+    address,
+    chainId,
+    hint,
+  }: {
+    contract: string
+    address: Address
+    chainId: number
+    /** What to do, when it is not "deploy the contracts". */
+    hint?: readonly string[] | undefined
+  }) {
     super(`${contract} is not deployed at ${address} on chain ${chainId}.`, {
       docsPath: errorDocs.deployment,
-      metaMessages: ['Deploy the contracts to this chain first, or connect to the chain where they are.'],
+      metaMessages: hint ?? ['Deploy the contracts to this chain first, or connect to the chain where they are.'],
     })
     this.contract = contract
     this.address = address

@@ -5,7 +5,7 @@
  */
 
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test'
 import {
   type Address,
   createPublicClient,
+  createTestClient,
   createWalletClient,
   encodeFunctionData,
   http,
@@ -35,6 +36,7 @@ import {
 } from '../../src/devnet/index.js'
 import {
   CallNotPermittedError,
+  create2DeployerAddress,
   createBundlerSubmitter,
   defineSession,
   EndpointUnreachableError,
@@ -214,6 +216,33 @@ describe('connecting to a running node without its bundler', () => {
     assert.match(output, new RegExp(`The bundler at ${bundlerUrl}/? does not answer`))
     assert.ok(output.length < 1_500, `a short report, not the request in hex (${output.length} chars)`)
     assert.equal(await context.client.getBlockNumber(), blockBefore, 'nothing was deployed')
+  })
+})
+
+describe('npm run deploy on a chain without the CREATE2 deployer', () => {
+  it('says what is missing and how to get it, and sends nothing', async () => {
+    const admin = createTestClient({ chain: hardhat, mode: 'hardhat', transport: http(server.rpcUrl) })
+    const key = generatePrivateKey()
+    await admin.setBalance({ address: privateKeyToAccount(key).address, value: 10n ** 18n })
+    const deployer = await context.client.getCode({ address: create2DeployerAddress })
+    await admin.setCode({ address: create2DeployerAddress, bytecode: '0x' })
+    try {
+      const blockBefore = await context.client.getBlockNumber()
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/deploy.ts', '--rpc', server.rpcUrl], {
+        cwd: new URL('../..', import.meta.url),
+        encoding: 'utf8',
+        env: { ...process.env, DEPLOYER_PRIVATE_KEY: key },
+      })
+      assert.equal(result.status, 1)
+      assert.match(
+        result.stderr,
+        /The deterministic CREATE2 deployer is not deployed at 0x4e59b44847b379578588920ca78fbf26c0b4956c/i,
+      )
+      assert.match(result.stderr, /deterministic-deployment-proxy/)
+      assert.equal(await context.client.getBlockNumber(), blockBefore, 'nothing was sent')
+    } finally {
+      await admin.setCode({ address: create2DeployerAddress, bytecode: deployer ?? '0x' })
+    }
   })
 })
 

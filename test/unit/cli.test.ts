@@ -32,3 +32,27 @@ describe('npm run example: a name that is not an example', () => {
     assert.match(result.stderr, /Examples: .*argument-rules.*describe/)
   })
 })
+
+describe('npm run deploy: bad key or endpoint', () => {
+  const deploy = (key: string, rpc: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/deploy.ts', '--rpc', rpc], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, DEPLOYER_PRIVATE_KEY: key },
+    })
+
+  it('a zero key is refused in plain words, without the key or a stack trace', () => {
+    const zero = `0x${'00'.repeat(32)}`
+    const result = deploy(zero, 'http://127.0.0.1:9')
+    assert.equal(result.status, 1)
+    assert.match(result.stderr, /DEPLOYER_PRIVATE_KEY is not a valid secp256k1 private key/)
+    assert.doesNotMatch(result.stderr, /\n\s+at |noble|0x0{64}/)
+  })
+
+  it('an RPC that does not answer is named with its URL', () => {
+    const result = deploy(`0x${'00'.repeat(31)}01`, 'http://127.0.0.1:9')
+    assert.equal(result.status, 1)
+    assert.match(result.stderr, /The node at http:\/\/127\.0\.0\.1:9\/? does not answer\./)
+    assert.doesNotMatch(result.stderr, /\n\s+at /)
+  })
+})
