@@ -2,6 +2,7 @@
 // The one entry of the SDK; the embedded chain lives apart in `session-keys/devnet`.
 
 export { decodeExecute, encodeExecute, modeBatch, modeSingle } from './account/execution.js'
+export { getValidatorNonceKey, type NonceKeyConvention } from './account/nonceKey.js'
 export { type ToOwnerAccountParameters, toOwnerAccount } from './account/toOwnerAccount.js'
 export {
   defaultSigningLimits,

@@ -13,6 +13,7 @@ import type { Session } from '../policy/dataTypes.js'
 import { assertSession } from '../session/encode.js'
 import { assertGrant, encodeGrant, getGrantDigest, type SessionGrant } from '../session/grant.js'
 import { decodeExecute, encodeExecute } from './execution.js'
+import { getValidatorNonceKey, type NonceKeyConvention } from './nonceKey.js'
 import type { AccountClient } from './toOwnerAccount.js'
 
 /** Parameters of {@link toSessionKeyAccount}. */
@@ -34,6 +35,11 @@ export type ToSessionKeyAccountParameters = {
    * remaining gas budget, read from chain, before it is signed.
    */
   gasLimits?: Partial<SigningLimits> | undefined
+  /**
+   * How the session's account selects the validator from the nonce key; `'erc7579'` (the
+   * validator in the key's high 20 bytes) by default. See {@link NonceKeyConvention}.
+   */
+  nonceKey?: NonceKeyConvention | undefined
 }
 
 /**
@@ -143,8 +149,8 @@ export async function toSessionKeyAccount(
     form === signatureEnable && grantData
       ? concat([form, session.sessionKey, session.salt, rsv, grantData])
       : concat([form, session.sessionKey, session.salt, rsv])
-  // ERC-7579 convention: the validator is the 20 high bytes of the 24-byte nonce key.
-  const nonceKey = BigInt(session.module) << 32n
+  // The account selects the validator from the nonce key (ERC-7579 accounts differ in layout).
+  const nonceKey = getValidatorNonceKey(session.module, parameters.nonceKey)
 
   const account = await toSmartAccount({
     client,

@@ -23,6 +23,8 @@ export type GetManageSessionCallsErrorType = InvalidParameterError | UntrustedMo
  * The owner's call that revokes a session at once and for ever (also any operation the
  * dapp signed before). Send it with the owner's account.
  *
+ * @param parameters The session (and `allowUnknownModule` / `account` as for every wallet-side function).
+ * @returns The call to send from the owner's account.
  * @example
  * import { getRevokeSessionCalls } from 'session-keys'
  * await submitter.sendUserOperation({ account: ownerAccount, calls: getRevokeSessionCalls({ session }) })
@@ -42,6 +44,8 @@ export function getRevokeSessionCalls(parameters: GetRevokeSessionCallsParameter
  * The owner's call that enables or disables a session (a disabled session can be enabled
  * again; a revoked one cannot).
  *
+ * @param parameters The session, `enabled`, and the wallet-side options.
+ * @returns The call to send from the owner's account.
  * @example
  * import { getSetSessionEnabledCalls } from 'session-keys'
  * const calls = getSetSessionEnabledCalls({ session, enabled: true })
@@ -69,6 +73,8 @@ export function getSetSessionEnabledCalls(
 /**
  * The owner's call that revokes every session of the account at once.
  *
+ * @param parameters The module (the canonical one by default).
+ * @returns The call to send from the owner's account.
  * @example
  * import { getRevokeAllSessionsCalls } from 'session-keys'
  * const calls = getRevokeAllSessionsCalls()

@@ -34,6 +34,9 @@ export type GetSessionStatusReturnType = {
 /**
  * Reads a session's state from chain and says whether it can be used now.
  *
+ * @param client A client on the session's chain.
+ * @param parameters The session.
+ * @returns Its status (`active`, `not-found`, `revoked`, `disabled`, `not-yet-valid`, `expired`), its stored state and window, and the chain's time used.
  * @example
  * import { getSessionStatus } from 'session-keys'
  * const { status } = await getSessionStatus(client, { session }) // 'active'
@@ -75,6 +78,9 @@ export type SpendingLimit = { target: Address; limit: bigint; spent: bigint; rem
  * Reads how much of each token limit of a session is spent (permissions without a token
  * limit are left out).
  *
+ * @param client A client on the session's chain.
+ * @param parameters The session.
+ * @returns For each destination with a token limit: the limit, what is spent and what remains (base units).
  * @example
  * import { getSpendingLimits } from 'session-keys'
  * const [usdc] = await getSpendingLimits(client, { session })

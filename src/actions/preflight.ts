@@ -29,6 +29,9 @@ import { readTokenMetadata } from './readTokenMetadata.js'
  * Reads what the chain has counted for a session: its state, gas spent, and per
  * destination the token amount, native value and calls counted.
  *
+ * @param client A client on the session's chain.
+ * @param parameters The session.
+ * @returns Whether it exists, is revoked or enabled, the gas left, the epoch, and per destination the token amount, value and calls counted.
  * @example
  * import { getSessionUsage } from 'session-keys'
  * const usage = await getSessionUsage(client, { session })
@@ -114,6 +117,8 @@ export type PreflightReturnType = {
  * @param parameters The session, and the user operation (or its calls) as it will be signed.
  * @returns The time the check assumed, and the operation's maximum cost.
  * @throws {PreflightErrorType} the refusal the chain would give.
+ * @param client A client on the chain.
+ * @returns Seconds: the next block's timestamp, at least the latest block's + 1.
  * @example
  * import { preflight } from 'session-keys'
  * const { validatedAt } = await preflight(client, { session, userOperation })

@@ -146,6 +146,9 @@ export type SignSessionGrantErrorType =
  *
  * @throws {InvalidParameterError} when the session cannot be granted off-chain now.
  * @throws {UntrustedModuleError} when the session names another module.
+ * @param client A client on the session's chain (reads the epoch, the session and the deadline's base).
+ * @param parameters The session, the owner's key, and optionally the grant's deadline.
+ * @returns The grant: the epoch it is bound to, its deadline, and the owner's signature.
  * @example
  * import { signSessionGrant } from 'session-keys'
  * const grant = await signSessionGrant(client, { session, owner })
