@@ -141,6 +141,12 @@ export {
   fromErc7715Request,
   toErc7715Request,
 } from './session/erc7715.js'
+export {
+  type ExposureBound,
+  type GetSessionExposureParameters,
+  getSessionExposure,
+  type SessionExposure,
+} from './session/exposure.js'
 export { generateSessionKey, type SessionKey } from './session/generateSessionKey.js'
 export {
   assertGrant,

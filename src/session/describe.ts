@@ -1,5 +1,6 @@
 import {
   type AbiFunction,
+  type Address,
   type Client,
   erc20Abi,
   formatEther,
@@ -15,6 +16,7 @@ import type { ArgRule, Permission, Session } from '../policy/dataTypes.js'
 import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { formatAmount } from '../utils/format.js'
 import { assertSession } from './encode.js'
+import { getSessionExposure, type SessionExposure } from './exposure.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
 
 /** The name of a token function ("transfer"), for a selector given without its signature. */
@@ -92,11 +94,38 @@ export async function describeSession(
   } else {
     facts.push(`Gas: at most ${formatEther(session.gasBudget)} ${native} in total`)
   }
+  facts.push(describeExposure(getSessionExposure({ ...parameters, session }), meta, native))
   if (client) warnings.push(...(await describeAllowances(client, session, meta)))
   facts.push(`Session key ${session.sessionKey}, module ${session.module}${knownModule ? ' (session-keys)' : ''}`)
   const title = `Session key ${session.sessionKey} for account ${session.account} on chain ${session.chainId}`
   const lines = [...warnings, ...facts]
   return { title, lines, warnings, text: [title, ...lines.map((l) => `• ${l}`)].join('\n') }
+}
+
+/** The worst case over the session's life, in one line (each unbounded part says why). */
+function describeExposure(exposure: SessionExposure, meta: Record<string, TokenMeta>, native: string): string {
+  const amount = (token: Address, max: bigint) => {
+    const m = meta[getAddress(token)] ?? {}
+    return m.decimals !== undefined
+      ? `${formatAmount(max, m.decimals)} ${clean(m.symbol ?? '')}`.trim()
+      : `${max} (base units) of ${token}`
+  }
+  const parts = [
+    ...exposure.tokens.map((t) =>
+      t.max === 'unbounded' ? `any amount of ${t.token} (${t.reason})` : amount(t.token, t.max),
+    ),
+    exposure.value.max === 'unbounded'
+      ? `any amount of ${native} (${exposure.value.reason})`
+      : `${formatEther(exposure.value.max)} ${native} sent with calls`,
+    exposure.gas.max === 'unbounded'
+      ? `gas without limit (${exposure.gas.reason})`
+      : `${formatEther(exposure.gas.max)} ${native} of gas`,
+  ]
+  const others =
+    exposure.otherMethods.length > 0
+      ? `; plus what ${exposure.otherMethods.flatMap((o) => o.methods).join(', ')} can do (bounded only by rules and uses)`
+      : ''
+  return `Worst case over its whole life: ${parts.join(', ')}${others}`
 }
 
 /**
