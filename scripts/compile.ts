@@ -173,6 +173,7 @@ function main(): void {
     'getSession',
     'getTargetUsage',
     'getTokenLimit',
+    'renounceSession',
     'revokeAllSessions',
     'revokeSession',
     'setSessionEnabled',

@@ -19,6 +19,7 @@ const guarantee = 'test/security/guarantee.test.ts'
 const attacks = 'test/security/attacks.test.ts'
 const differential = 'test/security/differential.test.ts'
 const policyTests = 'test/integration/policy.test.ts'
+const renounceTests = 'test/integration/renounce.test.ts'
 const grantTests = 'test/integration/grant.test.ts'
 const policyUnit = 'test/unit/policy.test.ts'
 
@@ -135,6 +136,13 @@ const mutants: Mutant[] = [
     find: 'if (!clean || !ArgRuleLib.compare(uint8(rule >> 216), value, uint192(rule))) {',
     replace: 'if (false) {',
     tests: [policyTests, differential],
+  },
+  {
+    file: module,
+    what: 'a renouncement needs no signature of the session key',
+    find: 'if (err != ECDSA.RecoverError.NoError || signer != sessionKey) revert SessionRenouncementInvalid(sessionId);',
+    replace: '',
+    tests: [renounceTests],
   },
   {
     file: 'contracts/session/lib/ArgRuleLib.sol',

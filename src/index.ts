@@ -59,6 +59,13 @@ export {
   readTokenMetadata,
   type TokenMetadata,
 } from './actions/readTokenMetadata.js'
+export {
+  type GetRenounceSessionCallsParameters,
+  getRenounceSessionCalls,
+  getSessionRenouncementTypedData,
+  type SignSessionRenouncementParameters,
+  signSessionRenouncement,
+} from './actions/renounceSession.js'
 export { type SessionKeyActions, sessionKeyActions } from './actions/sessionKeyActions.js'
 export {
   create2DeployerAddress,

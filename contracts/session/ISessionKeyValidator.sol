@@ -83,6 +83,8 @@ interface ISessionKeyValidator is IERC7579Validator {
     /// @notice The operation's maximum cost (every gas limit times the max fee) is more than
     /// the `left` wei of the session's gas budget.
     error SessionGasBudgetExceeded(uint256 left, uint256 cost);
+    /// @notice The renouncement is not signed by the session's key for this account.
+    error SessionRenouncementInvalid(bytes32 sessionId);
 
     // ───────────────────────────── events ─────────────────────────────
 
@@ -99,6 +101,8 @@ interface ISessionKeyValidator is IERC7579Validator {
     event SessionEnabledSet(address indexed account, bytes32 indexed sessionId, bool enabled);
     /// @notice A session was revoked; it can never be used or created again.
     event SessionRevokedBy(address indexed account, bytes32 indexed sessionId);
+    /// @notice The session's own key ended the session (see `renounceSession`).
+    event SessionRenounced(address indexed account, bytes32 indexed sessionId);
     /// @notice Every session of `account` created before was revoked.
     /// `newEpoch` is `revocationCount << 96 | random`: its low 96 bits come from the block it
     /// runs in, so no grant can be signed ahead of time for the state after a revocation.
@@ -119,4 +123,14 @@ interface ISessionKeyValidator is IERC7579Validator {
 
     /// @notice Revokes every session of the calling account, at once and for ever.
     function revokeAllSessions() external;
+
+    /// @notice The session key ends its own session on `account`, at once and for ever (a
+    /// session not created yet can never be created from its grant). Anyone may submit it: only
+    /// the key's EIP-712 signature of `SessionRenouncement(account, sessionId)` counts, for this
+    /// module on this chain. It changes nothing else, and never revives anything.
+    /// @param signature The session key's signature (65 bytes) of the renouncement's digest.
+    function renounceSession(address account, address sessionKey, bytes32 salt, bytes calldata signature) external;
+
+    /// @notice The EIP-712 digest a session key signs to renounce its session on `account`.
+    function getRenouncementDigest(address account, bytes32 sessionId) external view returns (bytes32);
 }

@@ -57,6 +57,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// grantDigest))`: whoever submits the operation cannot swap in another grant.
     uint8 private constant _SIG_ENABLE = 0x01;
     bytes4 private constant _ERC1271_MAGIC = 0x1626ba7e;
+    bytes32 private constant _RENOUNCEMENT_TYPEHASH = keccak256("SessionRenouncement(address account,bytes32 sessionId)");
 
     constructor() EIP712("SessionKeyValidator", "1") {}
 
@@ -124,6 +125,27 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// @inheritdoc ISessionKeyValidator
     function revokeAllSessions() external {
         _revokeAll(msg.sender);
+    }
+
+    /// @inheritdoc ISessionKeyValidator
+    /// @dev Execution only, never validation; storage is still the account's own record.
+    function renounceSession(address account, address sessionKey, bytes32 salt, bytes calldata signature) external {
+        bytes32 sessionId = _hashPair(bytes32(uint256(uint160(sessionKey))), salt);
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(
+            getRenouncementDigest(account, sessionId),
+            signature
+        );
+        if (err != ECDSA.RecoverError.NoError || signer != sessionKey) revert SessionRenouncementInvalid(sessionId);
+        SessionState storage session = _sessions[sessionId][account];
+        if (session.status == _STATUS_REVOKED) revert SessionRevoked(sessionId);
+        session.status = _STATUS_REVOKED;
+        session.enabled = false;
+        emit SessionRenounced(account, sessionId);
+    }
+
+    /// @inheritdoc ISessionKeyValidator
+    function getRenouncementDigest(address account, bytes32 sessionId) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(_RENOUNCEMENT_TYPEHASH, account, sessionId)));
     }
 
     // ───────────────────────────── validation ─────────────────────────────

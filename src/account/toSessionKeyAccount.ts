@@ -108,15 +108,7 @@ export async function toSessionKeyAccount(
 ): Promise<SmartAccount & { session: Session; grant?: SessionGrant | undefined }> {
   const { client } = parameters
   const session = assertSession(parameters.session)
-  const signer = toLocalAccount(parameters.sessionKey)
-  if (signer.address !== session.sessionKey) {
-    throw new InvalidParameterError({
-      field: 'sessionKey',
-      value: signer.address,
-      reason: `not the key of this session (${session.sessionKey})`,
-      fix: 'pass the private key generated for this session',
-    })
-  }
+  const signer = sessionKeySigner(session, parameters.sessionKey)
   if (client.chain && client.chain.id !== session.chainId) {
     throw new InvalidParameterError({
       field: 'client.chain',
@@ -297,6 +289,21 @@ function parseSigningLimits(given: Partial<SigningLimits> | undefined): SigningL
   return limits
 }
 
+/** The session's key as a viem local account; refuses any other key. */
+export function sessionKeySigner(session: Session, key: Hex | LocalAccount): LocalAccount {
+  const signer = toLocalAccount(key)
+  if (signer.address !== session.sessionKey) {
+    throw new InvalidParameterError({
+      field: 'sessionKey',
+      value: signer.address,
+      reason: `not the key of this session (${session.sessionKey})`,
+      fix: 'pass the private key generated for this session',
+    })
+  }
+  return signer
+}
+
+/** The session key as a viem local account: a 32-byte private key, or a local account that signs hashes. */
 function toLocalAccount(key: Hex | LocalAccount): LocalAccount {
   if (typeof key === 'string') {
     if (!/^0x[0-9a-fA-F]{64}$/.test(key)) {

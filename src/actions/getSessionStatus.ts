@@ -57,10 +57,11 @@ export async function getSessionStatus(
   ])
   const [validAfter, validUntil, enabled, exists, revoked] = state
   const now = Number(block.timestamp)
-  const status: SessionStatus = !exists
-    ? 'not-found'
-    : revoked
-      ? 'revoked'
+  // A revoked id is 'revoked' even if it was never created: its grant can never create it.
+  const status: SessionStatus = revoked
+    ? 'revoked'
+    : !exists
+      ? 'not-found'
       : !enabled
         ? 'disabled'
         : now < validAfter

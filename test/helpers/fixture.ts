@@ -108,8 +108,8 @@ export async function createFixture() {
   const sendChecked = (sender: SmartAccount, calls: readonly Call[]): Promise<UserOperationOutcome> =>
     checked.sendUserOperation({ account: sender, calls })
 
-  /** Defines and grants a session (default: transfer on `token`, 1,000 TUSD in total, one hour). */
-  async function grant(options: GrantOptions = {}) {
+  /** Defines a session on the fixture's account without granting it (same defaults as `grant`). */
+  async function define(options: GrantOptions = {}) {
     const now = await devnet.now()
     const key = generateSessionKey()
     const session = defineSession({
@@ -128,6 +128,12 @@ export async function createFixture() {
       gasBudget: options.gasBudget,
       now,
     })
+    return { session, key }
+  }
+
+  /** Defines and grants a session (default: transfer on `token`, 1,000 TUSD in total, one hour). */
+  async function grant(options: GrantOptions = {}) {
+    const { session, key } = await define(options)
     await send(ownerAccount, await getGrantSessionCalls(client, { session }))
     const dapp = await toSessionKeyAccount({ client, session, sessionKey: key.privateKey })
     return { session, key, dapp }
@@ -198,6 +204,7 @@ export async function createFixture() {
     recipient,
     send,
     sendChecked,
+    define,
     grant,
     sendRaw,
     transfer,

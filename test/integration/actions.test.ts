@@ -2,8 +2,6 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import {
-  defineSession,
-  generateSessionKey,
   type SessionKeyActions,
   SpendingLimitExceededError,
   sessionKeyActions,
@@ -22,18 +20,8 @@ describe('sessionKeyActions()', () => {
     const client = f.client.extend(sessionKeyActions())
     const typed: SessionKeyActions = client // every action is there, with its types
     assert.equal(typeof typed.grantSession, 'function')
+    const { session, key } = await f.define()
     const now = await f.devnet.now()
-    const key = generateSessionKey()
-    const session = defineSession({
-      account: f.account,
-      chainId: f.devnet.chain.id,
-      sessionKey: key.address,
-      permissions: [
-        { whitelistDestination: f.token, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: tusd(1000) },
-      ],
-      validity: { endTimestamp: now + 3600 },
-      now,
-    })
 
     const { lines } = await client.describeSession({ session })
     assert.ok(lines.some((line) => line.includes('at most 1,000 TUSD in total')))
