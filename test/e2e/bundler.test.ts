@@ -171,8 +171,9 @@ describe('npm run devnet', () => {
 
   it('SIGTERM while the node is still starting stops everything it started', async () => {
     const run = await startScript()
-    // The node listens; the bundler is not up yet.
+    // The node listens; contracts are being deployed and Alto takes seconds more to answer.
     await until(() => listeners(run.ports[0]).length > 0, 'the node to listen')
+    assert.ok(listeners(run.ports[1]).length === 0 && !run.output().includes('Devnet ready.'), 'still starting')
     run.child.kill('SIGTERM')
     const code = await run.exited
     assert.equal(code, 1, 'a cancelled start exits with 1')
