@@ -44,9 +44,12 @@ export class SessionRevokedError extends BaseError {
   readonly sessionId: Hex
 
   constructor({ sessionId, cause }: { sessionId: Hex; cause?: unknown }) {
-    super(`Session ${short(sessionId)} was revoked by the account owner.`, {
+    super(`Session ${short(sessionId)} was revoked.`, {
       docsPath: errorDocs.refusals,
-      metaMessages: ['A revoked session can never be used again; ask the owner for a new one.'],
+      metaMessages: [
+        'The account owner revoked it (or all sessions), or its own key renounced it.',
+        'A revoked session can never be used again; ask the owner for a new one.',
+      ],
       cause,
     })
     this.sessionId = sessionId
