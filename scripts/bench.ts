@@ -260,6 +260,27 @@ const calldata = {
   publishedScenario: Object.fromEntries(Object.entries(published).map(([k, v]) => [k, figure(v)])),
 }
 
+// SDK size: minified and gzipped, viem external — the whole entry, and the dapp flow (define,
+// key, session account, grant calls, preflight: the set the consumer test bundles from the
+// packed package), tree-shaken for the browser. Deterministic for given dependencies.
+const bundleSize = async (contents: string) => {
+  const out = await build({
+    stdin: { contents, resolveDir: join(root, 'src'), loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    external: ['viem', 'viem/*'],
+    write: false,
+  })
+  const bytes = out.outputFiles[0].contents
+  return { minified: bytes.length, gzip: gzipSync(bytes).length }
+}
+const whole = await bundleSize("export * from './index.ts'")
+const dappFlow = await bundleSize(
+  "export { defineSession, generateSessionKey, getGrantSessionCalls, preflight, toSessionKeyAccount } from './index.ts'",
+)
+
 const committed = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')) as BenchResults
 if (check) {
   process.exit(checkAgainst(committed) ? 0 : 1)
@@ -279,26 +300,6 @@ const preflightPerSecond = await perSecond(async () =>
     { callData: batchCallData, maxCost: maxCostOf(signOp) },
     { now: session.validAfter + 1 },
   ),
-)
-
-// SDK size: minified and gzipped, viem external — the whole entry, and what a dapp that
-// runs the seed flow through a bundler imports (tree-shaken).
-const bundleSize = async (contents: string) => {
-  const out = await build({
-    stdin: { contents, resolveDir: join(root, 'src'), loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'neutral',
-    external: ['viem', 'viem/*'],
-    write: false,
-  })
-  const bytes = out.outputFiles[0].contents
-  return { minified: bytes.length, gzip: gzipSync(bytes).length }
-}
-const whole = await bundleSize("export * from './index.ts'")
-const dappFlow = await bundleSize(
-  "export { defineSession, generateSessionKey, getGrantSessionCalls, toSessionKeyAccount, createBundlerSubmitter } from './index.ts'",
 )
 
 const scenarios: Record<string, string> = {
@@ -398,6 +399,20 @@ function checkAgainst(snapshot: BenchResults): boolean {
       console.log(`gas ${key}: ${was} → ${now} (within the snapshot's tolerance; npm run bench refreshes it)`)
     }
   }
+  // Bundle sizes: like gas, no more than 1% above the snapshot (the target is 15,000 for the dapp flow).
+  const sizes: [string, number][] = [
+    ['bundleBytesGzip', whole.gzip],
+    ['dappFlowBundleBytesGzip', dappFlow.gzip],
+  ]
+  for (const [key, now] of sizes) {
+    const was = snapshot.sdk[key]
+    if (was === undefined || now > was * 1.01) {
+      console.log(
+        `sdk ${key}: ${was} → ${now} bytes min+gzip (over 1%): trim it, or run npm run bench and say why in the commit`,
+      )
+      ok = false
+    } else if (now !== was) console.log(`sdk ${key}: ${was} → ${now} bytes min+gzip (within 1%)`)
+  }
   // Only figures that every machine reproduces are tracked (throughput stays in bench/.cache).
   const deterministic = ['bundleBytesGzip', 'bundleBytesMinified', 'dappFlowBundleBytesGzip']
   const stray = [
@@ -417,7 +432,11 @@ function checkAgainst(snapshot: BenchResults): boolean {
     console.log("README.md's gas section differs from what bench/results.json renders: run npm run bench.")
     ok = false
   }
-  console.log(ok ? 'bench check: gas within 1% of bench/results.json, tables as it renders them' : 'bench check failed')
+  console.log(
+    ok
+      ? 'bench check: gas and bundle sizes within 1% of bench/results.json, tables as it renders them'
+      : 'bench check failed',
+  )
   return ok
 }
 /** The README as the project's formatter (Biome, run by CI's lint) writes it. */

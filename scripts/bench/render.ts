@@ -130,7 +130,10 @@ export function sdkTable(results: BenchResults): string {
       'Bundle, whole entry, min+gzip, viem external',
       `${fmt(s.bundleBytesGzip)} bytes (${fmt(s.bundleBytesMinified)} minified)`,
     ],
-    ['Bundle, dapp flow through a bundler (tree-shaken), min+gzip', `${fmt(s.dappFlowBundleBytesGzip)} bytes`],
+    [
+      'Bundle, dapp flow (define, key, session account, grant calls, preflight), tree-shaken, min+gzip',
+      `${fmt(s.dappFlowBundleBytesGzip)} bytes`,
+    ],
   ])
 }
 
