@@ -4,6 +4,7 @@ import { InvalidParameterError } from '../errors/parameter.js'
 import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import type { Session } from '../policy/dataTypes.js'
 import { assertSession } from '../session/encode.js'
+import { moduleDomain } from '../session/grant.js'
 
 /** Parameters of {@link signSessionRenouncement}. */
 export type SignSessionRenouncementParameters = {
@@ -22,9 +23,12 @@ export type GetRenounceSessionCallsParameters = {
 
 /** The EIP-712 renouncement the module checks (`getRenouncementDigest` on chain). */
 export function getSessionRenouncementTypedData(session: Session) {
-  const checked = assertSession(session)
+  return renouncementTypedData(assertSession(session))
+}
+
+function renouncementTypedData(checked: Session) {
   return {
-    domain: { name: 'SessionKeyValidator', version: '1', chainId: checked.chainId, verifyingContract: checked.module },
+    domain: moduleDomain(checked),
     types: {
       SessionRenouncement: [
         { name: 'account', type: 'address' },
@@ -54,7 +58,7 @@ export async function signSessionRenouncement(parameters: SignSessionRenouncemen
   const session = assertSession(parameters?.session)
   const signer = sessionKeySigner(session, parameters.sessionKey)
   const sign = signer.sign as NonNullable<LocalAccount['sign']>
-  return sign({ hash: hashTypedData(getSessionRenouncementTypedData(session)) })
+  return sign({ hash: hashTypedData(renouncementTypedData(session)) })
 }
 
 /**

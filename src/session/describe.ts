@@ -16,7 +16,7 @@ import type { ArgRule, Permission, Session } from '../policy/dataTypes.js'
 import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { formatAmount } from '../utils/format.js'
 import { assertSession } from './encode.js'
-import { getSessionExposure, type SessionExposure } from './exposure.js'
+import { exposureOf, type SessionExposure } from './exposure.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
 
 /** The name of a token function ("transfer"), for a selector given without its signature. */
@@ -94,7 +94,7 @@ export async function describeSession(
   } else {
     facts.push(`Gas: at most ${formatEther(session.gasBudget)} ${native} in total`)
   }
-  facts.push(describeExposure(getSessionExposure({ ...parameters, session }), meta, native))
+  facts.push(describeExposure(exposureOf(session, knownModule), meta, native))
   if (client) warnings.push(...(await describeAllowances(client, session, meta)))
   facts.push(`Session key ${session.sessionKey}, module ${session.module}${knownModule ? ' (session-keys)' : ''}`)
   const title = `Session key ${session.sessionKey} for account ${session.account} on chain ${session.chainId}`
@@ -102,14 +102,17 @@ export async function describeSession(
   return { title, lines, warnings, text: [title, ...lines.map((l) => `• ${l}`)].join('\n') }
 }
 
+/** An amount in the token's units, with its symbol, when its decimals are known. */
+function unitsOf(n: bigint, meta: TokenMeta): string | undefined {
+  return meta.decimals === undefined
+    ? undefined
+    : `${formatAmount(n, meta.decimals)} ${clean(meta.symbol ?? '')}`.trim()
+}
+
 /** The worst case over the session's life, in one line (each unbounded part says why). */
 function describeExposure(exposure: SessionExposure, meta: Record<string, TokenMeta>, native: string): string {
-  const amount = (token: Address, max: bigint) => {
-    const m = meta[getAddress(token)] ?? {}
-    return m.decimals !== undefined
-      ? `${formatAmount(max, m.decimals)} ${clean(m.symbol ?? '')}`.trim()
-      : `${max} (base units) of ${token}`
-  }
+  const amount = (token: Address, max: bigint) =>
+    unitsOf(max, meta[getAddress(token)] ?? {}) ?? `${max} (base units) of ${token}`
   const parts = [
     ...exposure.tokens.map((t) =>
       t.max === 'unbounded' ? `any amount of ${t.token} (${t.reason})` : amount(t.token, t.max),
@@ -150,11 +153,7 @@ async function describeAllowances(
         args: [session.account, spender],
       }).catch(() => 0n)
       if (allowance === 0n) return undefined
-      const m = meta[getAddress(token)] ?? {}
-      const amount =
-        m.decimals !== undefined
-          ? `${formatAmount(allowance, m.decimals)} ${clean(m.symbol ?? '')}`.trim()
-          : `${allowance} (base units)`
+      const amount = unitsOf(allowance, meta[getAddress(token)] ?? {}) ?? `${allowance} (base units)`
       return `⚠ ${spender} can already move ${amount} of ${token} from the account (an earlier approval): the session's limit on that token does not bound it`
     }),
   )
@@ -171,10 +170,7 @@ function describePermission(p: Permission, meta: TokenMeta, warnings: string[]):
       ? `May send plain ETH transfers to ${label}`
       : `May call ${what} on ${label}`,
   ]
-  const amount = (n: bigint) =>
-    meta.decimals !== undefined
-      ? `${formatAmount(n, meta.decimals)} ${clean(meta.symbol ?? '')}`.trim()
-      : `${n} (base units)`
+  const amount = (n: bigint) => unitsOf(n, meta) ?? `${n} (base units)`
   if (p.tokenLimit !== undefined) first.push(`at most ${amount(p.tokenLimit)} in total`)
   else if (p.selectors.some(isTokenSelector)) {
     warnings.push(
@@ -214,9 +210,8 @@ function describeRule(rule: ArgRule, meta: TokenMeta): string {
     if (rule.type === 'address') return getAddress(`0x${value.slice(26)}`)
     if (rule.type === 'bool') return BigInt(value) === 1n ? 'true' : 'false'
     const n = BigInt(value)
-    if (rule.type?.startsWith('uint') && tokenFunctionName(rule.selector) && meta.decimals !== undefined) {
-      return `${formatAmount(n, meta.decimals)} ${clean(meta.symbol ?? '')}`.trim()
-    }
+    const inUnits = rule.type?.startsWith('uint') && tokenFunctionName(rule.selector) ? unitsOf(n, meta) : undefined
+    if (inUnits) return inUnits
     return rule.type?.startsWith('uint') || rule.type?.startsWith('int') ? n.toString() : value
   }
   return `${method}: ${name} ${symbols[rule.condition]} ${rule.values.map(show).join(', ')}`

@@ -44,7 +44,11 @@ export type SessionExposure = {
  */
 export function getSessionExposure(parameters: GetSessionExposureParameters): SessionExposure {
   const checked = assertSession(parameters?.session)
-  const knownModule = assertTrustedModule(checked, parameters)
+  return exposureOf(checked, assertTrustedModule(checked, parameters))
+}
+
+/** The exposure of a session already checked (`assertSession`, `assertTrustedModule`). */
+export function exposureOf(checked: Session, knownModule: boolean): SessionExposure {
   const delegate = checked.permissions.find((p) => p.allowDelegatecall)
   const everything = !knownModule
     ? `the module ${checked.module} is not the session-keys validator: it decides alone what the key may do`

@@ -99,12 +99,7 @@ export function getSessionGrantTypedData(parameters: GetSessionGrantTypedDataPar
   assertTrustedModule(session, parameters)
   const epoch = parseEpoch(parameters.epoch, 'epoch')
   const enableBefore = parseDeadline(parameters.enableBefore, 'enableBefore')
-  const domain = {
-    name: 'SessionKeyValidator',
-    version: '1',
-    chainId: session.chainId,
-    verifyingContract: session.module,
-  } as const satisfies TypedDataDomain
+  const domain = moduleDomain(session)
   const config = toSessionConfig(session)
   return {
     domain,
@@ -112,6 +107,16 @@ export function getSessionGrantTypedData(parameters: GetSessionGrantTypedDataPar
     primaryType: 'SessionGrant' as const,
     message: { account: session.account, epoch, enableBefore, terms: toTypedConfig(config) },
   }
+}
+
+/** The module's EIP-712 domain on the session's chain (what its `_hashTypedDataV4` uses). */
+export function moduleDomain(session: Session) {
+  return {
+    name: 'SessionKeyValidator',
+    version: '1',
+    chainId: session.chainId,
+    verifyingContract: session.module,
+  } as const satisfies TypedDataDomain
 }
 
 /** Parameters of {@link signSessionGrant}. */
