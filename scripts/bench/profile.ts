@@ -7,7 +7,7 @@
  *
  *   npm run bench:profile [-- --pair <owner op> <session op>] [-- --lines]
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Address, getAddress, type Hex, keccak256, stringToHex } from 'viem'
@@ -31,20 +31,16 @@ type Maps = {
   contracts: Record<string, { deployedBytecode: Hex; sourceMap: string }>
 }
 const maps = JSON.parse(readFileSync(join(root, 'src/generated/sourceMaps.json'), 'utf8')) as Maps
-const sources = new Map<string, string>()
-const sourceOf = (file: string) => {
-  if (!sources.has(file)) {
-    const path = [join(root, file), join(root, 'node_modules', file)].find((p) => {
-      try {
-        readFileSync(p)
-        return true
-      } catch {
-        return false
-      }
-    })
-    sources.set(file, path ? readFileSync(path, 'utf8') : '')
+/** Each source file once, as bytes: source-map offsets count bytes (UTF-8), not characters. */
+const sources = new Map<string, Buffer>()
+const sourceOf = (file: string): Buffer => {
+  let bytes = sources.get(file)
+  if (!bytes) {
+    const path = [join(root, file), join(root, 'node_modules', file)].find((p) => existsSync(p))
+    bytes = path ? readFileSync(path) : Buffer.alloc(0)
+    sources.set(file, bytes)
   }
-  return sources.get(file) ?? ''
+  return bytes
 }
 
 /** pc → "Contract.function (file:line)" for one contract's deployed code. */
@@ -65,15 +61,22 @@ function locator(name: string): (pc: number) => { fn: string; line: string } {
     if (ef !== undefined && ef !== '') f = Number(ef)
     return { s, f }
   })
+  // A traced transaction runs the same instructions many times: each pc is located once.
+  const located = new Map<number, { fn: string; line: string }>()
   return (pc) => {
+    const known = located.get(pc)
+    if (known) return known
     const entry = entries[instructionAt.get(pc) ?? -1]
     const file = entry && entry.f >= 0 ? maps.sourceFiles[entry.f] : undefined
-    if (!file) return { fn: `${name} (compiler-generated)`, line: `${name}` }
-    // Source-map offsets count bytes (UTF-8), not characters.
-    const before = Buffer.from(sourceOf(file), 'utf8').subarray(0, entry.s).toString('utf8')
-    const line = before.split('\n').length
-    const fn = [...before.matchAll(/function\s+(\w+)/g)].pop()?.[1] ?? '(contract)'
-    return { fn: `${file.split('/').pop()?.replace('.sol', '')}.${fn}`, line: `${file}:${line}` }
+    let where = { fn: `${name} (compiler-generated)`, line: `${name}` }
+    if (file) {
+      const before = sourceOf(file).subarray(0, entry.s).toString('utf8')
+      const line = before.split('\n').length
+      const fn = [...before.matchAll(/function\s+(\w+)/g)].pop()?.[1] ?? '(contract)'
+      where = { fn: `${file.split('/').pop()?.replace('.sol', '')}.${fn}`, line: `${file}:${line}` }
+    }
+    located.set(pc, where)
+    return where
   }
 }
 
@@ -90,7 +93,16 @@ function nameOfCode(code: Hex): string | undefined {
   return undefined
 }
 const locators = new Map<string, ReturnType<typeof locator>>()
+/** Each address's code is read and recognised once per run. */
+const names = new Map<string, string>()
 async function codeName(address: Address): Promise<string> {
+  const cached = names.get(address.toLowerCase())
+  if (cached) return cached
+  const name = await recognise(address)
+  names.set(address.toLowerCase(), name)
+  return name
+}
+async function recognise(address: Address): Promise<string> {
   const code = (await client.getCode({ address })) ?? '0x'
   if (address.toLowerCase() === entryPointAddress.toLowerCase()) return 'EntryPoint'
   if (Number(address) < 0x100) return `precompile ${Number(address)}`
