@@ -6,19 +6,11 @@
  */
 import { parseArgs } from 'node:util'
 import { startDevnetServer } from '../src/devnet/index.js'
+import { portFlag } from './ports.js'
 
 const usage = 'Usage: npm run devnet [-- --rpc-port N] [--bundler-port N]'
 
-/** A port from a flag: digits only, 1 to 65535; anything else ends with a clear message. */
-function port(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN
-  if (!Number.isInteger(n) || n < 1 || n > 65_535) {
-    console.error(`--${flag} takes a port number from 1 to 65535, not '${value}'.\n${usage}`)
-    process.exit(1)
-  }
-  return n
-}
+const port = (flag: string, value: string | undefined, fallback: number) => portFlag(flag, value, fallback, usage)
 
 let values: { 'rpc-port'?: string | undefined; 'bundler-port'?: string | undefined }
 try {

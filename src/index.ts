@@ -145,7 +145,10 @@ export {
   type Erc7715Permission,
   type Erc7715Policy,
   type Erc7715Request,
+  type ExecutionPermissionRequest,
+  type ExecutionPermissionResponse,
   fromErc7715Request,
+  fromExecutionPermissionRequests,
   toErc7715Request,
 } from './session/erc7715.js'
 export {

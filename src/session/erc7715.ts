@@ -306,6 +306,134 @@ export function toErc7715Request(input: Session): Erc7715Request {
   }
 }
 
+/**
+ * One entry of ERC-7715's current `wallet_requestExecutionPermissions` request: one
+ * permission for the session account `to`, restricted by `rules` (an `expiry` rule, and
+ * the same policies as the older shape's, e.g. `token-allowance`; this SDK's custom types
+ * are written as their names, e.g. `session-keys/argument-rules`).
+ */
+export type ExecutionPermissionRequest = {
+  chainId: Hex
+  /** The account that grants; the wallet chooses it when left out. */
+  from?: Address | undefined
+  /** The session key's address (the account that will execute). */
+  to: Address
+  permission: {
+    type: string | { custom: string }
+    /** This SDK never adjusts a request: it grants what was asked or refuses it. */
+    isAdjustmentAllowed?: boolean | undefined
+    data: unknown
+  }
+  rules?: readonly { type: string | { custom: string }; data: unknown }[] | undefined
+}
+
+/** One granted entry of a `wallet_requestExecutionPermissions` response. */
+export type ExecutionPermissionResponse = ExecutionPermissionRequest & {
+  from: Address
+  /** Opaque to the dapp's transport; here the serialized session and its grant. */
+  context: Hex
+  /** Accounts to deploy first (none: the grant deploys the account when needed). */
+  dependencies: readonly { factory: Address; factoryData: Hex }[]
+}
+
+/**
+ * Reads ERC-7715's current `wallet_requestExecutionPermissions` parameters (an array of
+ * {@link ExecutionPermissionRequest}) as one session: every entry must name the same chain,
+ * account and session key, and carry the same `expiry` rule; each entry's permission, with
+ * its other rules as policies, becomes a permission of the session. Then the same checks as
+ * {@link fromErc7715Request}: nothing is granted beyond what was asked, and a rule that
+ * cannot be enforced is refused.
+ *
+ * @throws {InvalidParameterError} naming the entry and field that is malformed or cannot be enforced.
+ * @example
+ * import { fromExecutionPermissionRequests } from 'session-keys'
+ * const { session } = fromExecutionPermissionRequests(params, { account, now })
+ */
+export function fromExecutionPermissionRequests(
+  requests: readonly ExecutionPermissionRequest[],
+  options: Parameters<typeof fromErc7715Request>[1] = {},
+): { session: Session; ignored: string[] } {
+  if (!Array.isArray(requests) || requests.length === 0) {
+    throw new InvalidParameterError({
+      field: 'requests',
+      value: requests,
+      reason: 'not a non-empty array of permission requests',
+      fix: 'pass the params of wallet_requestExecutionPermissions: [{ chainId, to, permission, rules }]',
+    })
+  }
+  const entries = requests.map((entry, i) => object(entry, `requests[${i}]`))
+  const first = entries[0]
+  const permissions: Erc7715Permission[] = []
+  let expiry: unknown
+  entries.forEach((entry, i) => {
+    const field = `requests[${i}]`
+    for (const key of ['chainId', 'from', 'to'] as const) {
+      const a = entry[key]
+      const b = first[key]
+      const same = typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b
+      if (!same) {
+        throw new InvalidParameterError({
+          field: `${field}.${key}`,
+          value: a,
+          reason: `differs from requests[0].${key}: one session has one chain, account and key`,
+          fix: 'send one request per session key',
+        })
+      }
+    }
+    const rules = entry.rules ?? []
+    if (!Array.isArray(rules)) {
+      throw new InvalidParameterError({ field: `${field}.rules`, value: rules, reason: 'not an array' })
+    }
+    const policies: Erc7715Policy[] = []
+    rules.forEach((rule, j) => {
+      const r = object(rule, `${field}.rules[${j}]`)
+      if (r.type === 'expiry') {
+        const timestamp = object(r.data, `${field}.rules[${j}].data`).timestamp
+        if (expiry !== undefined && expiry !== timestamp) {
+          throw new InvalidParameterError({
+            field: `${field}.rules[${j}].data.timestamp`,
+            value: timestamp,
+            reason: `another expiry than ${expiry}: one session has one end`,
+            fix: 'give every entry the same expiry',
+          })
+        }
+        expiry = timestamp
+      } else {
+        policies.push({ type: asCustom(r.type), data: r.data } as Erc7715Policy)
+      }
+    })
+    const permission = object(entry.permission, `${field}.permission`)
+    permissions.push({
+      type: asCustom(permission.type),
+      data: permission.data,
+      policies,
+      required: true,
+    } as Erc7715Permission)
+  })
+  if (expiry === undefined) {
+    throw new InvalidParameterError({
+      field: 'requests[0].rules',
+      reason: 'no expiry rule: a session always ends',
+      fix: "add { type: 'expiry', data: { timestamp } }",
+    })
+  }
+  return fromErc7715Request(
+    {
+      chainId: first.chainId as Hex,
+      address: first.from as Address | undefined,
+      expiry: expiry as number,
+      signer: { type: 'account', data: { id: first.to as Address } },
+      permissions,
+    },
+    options,
+  )
+}
+
+/** A type name of this SDK's (`session-keys/…`) as the older shape's `{ custom }` object. */
+function asCustom(type: unknown): unknown {
+  return typeof type === 'string' && type.startsWith('session-keys/') ? { custom: type } : type
+}
+
 function object(value: unknown, field: string): Raw {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidParameterError({ field, value, reason: 'not an object' })

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
-import { createServer } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import {
   type Address,
@@ -54,21 +53,11 @@ import {
   UnsafeUserOperationGasError,
   type UserOperationSubmitter,
 } from '../../src/index.js'
+import { freePort } from '../helpers/ports.js'
 
 const tusd = (n: number) => parseUnits(String(n), 18)
 let server: DevnetServer
 let submitter: UserOperationSubmitter
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 /** Local addresses of the listening TCP sockets on `port`, from /proc (IPv4 and IPv6). */
 function listeners(port: number): string[] {

@@ -6,6 +6,7 @@ import {
   describeSession,
   deserializeSession,
   fromErc7715Request,
+  fromExecutionPermissionRequests,
   generateSessionKey,
   InvalidParameterError,
   serializeSession,
@@ -177,5 +178,83 @@ describe('ERC-7715', () => {
     const plain = { ...permission, policies: [] }
     const { ignored } = fromErc7715Request({ ...base, permissions: [plain, unknown] }, { now })
     assert.deepEqual(ignored, ['request.permissions[1]: permission {"custom":"other/thing"} left out'])
+  })
+
+  describe('wallet_requestExecutionPermissions (the current shape)', () => {
+    const entry = (over: Record<string, unknown> = {}) => ({
+      chainId: numberToHex(31337),
+      from: account,
+      to: key.address,
+      permission: { type: 'erc20-token-transfer', isAdjustmentAllowed: false, data: { address: token } },
+      rules: [
+        { type: 'expiry', data: { timestamp: now + 600 } },
+        { type: 'token-allowance', data: { allowance: numberToHex(500n) } },
+        {
+          type: 'session-keys/argument-rules',
+          data: [{ method: 'transfer(address to, uint256 amount)', arg: 'to', condition: 'eq', value: shop }],
+        },
+      ],
+      ...over,
+    })
+
+    it('maps each entry to a permission, its rules to policies, and grants exactly what the older shape would', () => {
+      const { session: mapped, ignored } = fromExecutionPermissionRequests([entry() as never], { now })
+      assert.deepEqual(ignored, [])
+      assert.equal(mapped.account, account)
+      assert.equal(mapped.sessionKey, key.address)
+      assert.equal(mapped.validUntil, now + 600)
+      assert.equal(mapped.permissions[0].tokenLimit, 500n)
+      assert.equal(mapped.permissions[0].rules?.length, 1)
+      const older = fromErc7715Request(
+        {
+          chainId: numberToHex(31337),
+          address: account,
+          expiry: now + 600,
+          signer: { type: 'account', data: { id: key.address } },
+          permissions: [
+            {
+              type: 'erc20-token-transfer',
+              data: { address: token },
+              policies: [
+                { type: 'token-allowance', data: { allowance: 500n } },
+                {
+                  type: { custom: 'session-keys/argument-rules' },
+                  data: [{ method: 'transfer(address to, uint256 amount)', arg: 'to', condition: 'eq', value: shop }],
+                },
+              ],
+            },
+          ],
+        },
+        { now, salt: mapped.salt },
+      ).session
+      assert.deepEqual(mapped, older)
+    })
+
+    it('takes the account from the wallet when the request leaves `from` out', () => {
+      const { session: mapped } = fromExecutionPermissionRequests([entry({ from: undefined }) as never], {
+        now,
+        account: shop,
+      })
+      assert.equal(mapped.account, shop)
+    })
+
+    it('refuses entries for two keys, two expiries, no expiry, and a rule it cannot enforce', () => {
+      const other = generateSessionKey().address
+      fails(() => fromExecutionPermissionRequests([entry(), entry({ to: other })] as never, { now }), 'requests[1].to')
+      const later = entry({ rules: [{ type: 'expiry', data: { timestamp: now + 700 } }] })
+      fails(
+        () => fromExecutionPermissionRequests([entry(), later] as never, { now }),
+        'requests[1].rules[0].data.timestamp',
+      )
+      fails(() => fromExecutionPermissionRequests([entry({ rules: [] })] as never, { now }), 'requests[0].rules')
+      const payee = entry({
+        rules: [
+          { type: 'expiry', data: { timestamp: now + 600 } },
+          { type: 'payee', data: { addresses: [shop] } },
+        ],
+      })
+      fails(() => fromExecutionPermissionRequests([payee] as never, { now }), 'request.permissions[0].policies[0]')
+      fails(() => fromExecutionPermissionRequests([] as never, { now }), 'requests')
+    })
   })
 })
