@@ -255,6 +255,29 @@ describe('the demo app in Chromium', () => {
     )
     assert.equal(await nonceOf(account), nonceRevoked)
     assert.equal(await balanceOf(app.config.service), tusd(30))
+
+    // Ask again: the account exists now, so the wallet signs an off-chain grant (no transaction),
+    // and the dapp's first payment creates the session on chain.
+    const [again] = await Promise.all([
+      dapp.waitForEvent('popup'),
+      dapp.getByRole('button', { name: 'Ask again' }).click(),
+    ])
+    await again.getByRole('heading', { name: /asks for a session key/ }).waitFor()
+    await step(
+      'ask again: an off-chain grant, the first payment creates the session',
+      async () => {
+        await Promise.all([again.waitForEvent('close'), again.getByRole('button', { name: 'Approve' }).click()])
+        await dapp.getByText('Connected.').waitFor()
+        const renewed = await storedSession(dapp)
+        assert.ok(renewed.grant, 'the wallet answered with an off-chain grant')
+        assert.equal((await getSessionStatus(client, { session: renewed.session })).status, 'not-found')
+        await play.click()
+        await lastLog(dapp, 'landed')
+        assert.equal((await getSessionStatus(client, { session: renewed.session })).status, 'active')
+      },
+      { dapp },
+    )
+    assert.equal(await balanceOf(app.config.service), tusd(40), 'the new session paid once')
     await context.close()
   })
 
