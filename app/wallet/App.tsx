@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import {
   createBundlerSubmitter,
   describeSession,
@@ -93,17 +93,13 @@ export function App() {
 
   const refresh = useCallback(async () => {
     if (!clients || !wallet || !config) return
-    setBalances(
-      await readBalances(clients, { address: wallet.address, token: config.token.address, module: config.module }),
-    )
+    setBalances(await readBalances(clients, { address: wallet.address, token: config.token.address }))
   }, [clients, wallet, config])
   useEffect(() => {
     void refresh().catch(() => undefined)
   }, [refresh])
 
   // Requests: from the window that opened this one, at a known dapp origin, and nothing else.
-  const walletRef = useRef<WalletAccount | undefined>(undefined)
-  walletRef.current = wallet
   useEffect(() => {
     if (!config || !wallet) return
     const onMessage = (event: MessageEvent) => {

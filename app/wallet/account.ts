@@ -37,27 +37,18 @@ export async function openWallet({ client }: Clients): Promise<WalletAccount> {
   return { owner, ownerAccount, address }
 }
 
-export type Balances = { eth: bigint; token: bigint; deployed: boolean; moduleInstalled: boolean }
+export type Balances = { eth: bigint; token: bigint; deployed: boolean }
 
 export async function readBalances(
   { client }: Clients,
-  { address, token, module }: { address: Address; token: Address; module: Address },
+  { address, token }: { address: Address; token: Address },
 ): Promise<Balances> {
   const [eth, tokens, code] = await Promise.all([
     client.getBalance({ address }),
     client.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [address] }),
     client.getCode({ address }),
   ])
-  const deployed = Boolean(code && code !== '0x')
-  const moduleInstalled =
-    deployed &&
-    (await client.readContract({
-      address,
-      abi: accountCallsAbi,
-      functionName: 'isModuleInstalled',
-      args: [1n, module, '0x'],
-    }))
-  return { eth, token: tokens, deployed, moduleInstalled }
+  return { eth, token: tokens, deployed: Boolean(code && code !== '0x') }
 }
 
 /** Whether a session's module is installed on its account (then a grant can be signed off-chain). */
