@@ -238,6 +238,39 @@ const figure = (m: { calldataBytes: number; l1Gas: bigint }) => ({
   l1Gas: Number(m.l1Gas),
 })
 
+// Recurring limits, last (they move the chain's clock): the same transfer as
+// sessionErc20Transfer, in a session whose permission also has a daily allowance
+// (sessionRecurringTransfer) or a rate limit of 100 calls an hour (sessionRateLimitedCall);
+// each a later use in the same period, and the first use of a new period
+// (sessionRecurringNewPeriod). Every block gets a fixed time, so the claimed time in the
+// signature, and the gas, are the same on every run.
+let clock = 3_999_000_001 // every byte of it non-zero, like each time claimed below
+const at = async () => {
+  clock += 7
+  await client.setNextBlockTimestamp({ timestamp: BigInt(clock) })
+}
+const recurringAt = async (recurring: PermissionInput['recurring']) => {
+  const s = await sessionFor(fresh.address, [{ ...transferPermission, recurring } as PermissionInput])
+  await at()
+  await submit(fresh, await getGrantSessionCalls(client, { session: s.session }))
+  const account = await toSessionKeyAccount({ client, session: s.session, sessionKey: s.key.privateKey })
+  await at()
+  await submit(account, [transfer(1n)])
+  await at()
+  await submit(account, [transfer(1n), transfer(1n)])
+  await at()
+  return { account, measured: await submit(account, [transfer(1n)]) }
+}
+await client.setNextBlockTimestamp({ timestamp: BigInt(clock) })
+await client.mine({ blocks: 1 })
+const day = 86_400
+const recurringStart = clock - 100
+const daily = await recurringAt({ period: day, start: recurringStart, tokenAmount: tokens(1_000) })
+const rateLimited = await recurringAt({ period: 3_600, start: recurringStart, maxUses: 100 })
+clock = recurringStart + day + 11 // the next day
+await at()
+const recurringNewPeriod = await submit(daily.account, [transfer(1n)])
+
 const n = (outcome: { transactionGasUsed: bigint }) => Number(outcome.transactionGasUsed)
 const gas = {
   deployAccount: n(deployAccount),
@@ -254,6 +287,11 @@ const gas = {
   installModuleOnly: n(installOnly),
   sessionOverhead: n(sessionErc20Transfer) - n(ownerErc20Transfer),
   eqRuleExtra: Number(published.sessionErc20TransferEqRule.gasUsed - published.sessionErc20Transfer.gasUsed),
+  sessionRecurringTransfer: n(daily.measured),
+  sessionRateLimitedCall: n(rateLimited.measured),
+  sessionRecurringNewPeriod: n(recurringNewPeriod),
+  recurringExtra: n(daily.measured) - n(sessionErc20Transfer),
+  rateLimitExtra: n(rateLimited.measured) - n(sessionErc20Transfer),
   publishedScenario: Object.fromEntries(Object.entries(published).map(([k, v]) => [k, Number(v.gasUsed)])),
 }
 const calldata = {
@@ -321,6 +359,14 @@ const scenarios: Record<string, string> = {
   sessionErc20TransferFirst:
     'Session-key ERC-20 transfer, the first session operation of the account: the EntryPoint’s nonce slot for the validator’s nonce key goes from zero to one (about 17,100 more than a later use).',
   installModuleOnly: 'Owner-signed installModule(validator, empty init data) on a deployed account.',
+  sessionRecurringTransfer:
+    'sessionErc20Transfer in a session whose permission also has a recurring allowance (1,000 tokens a day beside the lifetime limit): a later use in the same day; the signature claims the time (6 bytes) and the module charges the day.',
+  sessionRateLimitedCall:
+    'sessionErc20Transfer in a session whose permission also has a rate limit (100 calls an hour): a later use in the same hour.',
+  sessionRecurringNewPeriod:
+    'The daily-allowance session of sessionRecurringTransfer, its first transfer of the next day (the period index moves, the counter restarts).',
+  recurringExtra: 'sessionRecurringTransfer minus sessionErc20Transfer: what a daily allowance costs per operation.',
+  rateLimitExtra: 'sessionRateLimitedCall minus sessionErc20Transfer: what a rate limit costs per operation.',
   sessionErc20TransferUnlimitedGas:
     "Session-key ERC-20 transfer, second use, in a session whose owner opted out of the gas budget (gasBudget: 'unlimited', shown as a warning); measured from the same chain state as its budgeted twin.",
   gasBudgetCharge:

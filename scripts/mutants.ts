@@ -22,6 +22,7 @@ const policyTests = 'test/integration/policy.test.ts'
 const renounceTests = 'test/integration/renounce.test.ts'
 const grantTests = 'test/integration/grant.test.ts'
 const policyUnit = 'test/unit/policy.test.ts'
+const recurringTests = 'test/security/recurring.test.ts'
 
 const mutants: Mutant[] = [
   // ── the module ──
@@ -150,6 +151,34 @@ const mutants: Mutant[] = [
     find: 'if (condition == PolicyFlags.LTE) return value <= bound;',
     replace: 'if (condition == PolicyFlags.LTE) return value < bound;',
     tests: [policyTests, differential],
+  },
+  {
+    file: module,
+    what: 'a claim of a period before the last charged is accepted (and restarts its counter)',
+    find: 'if (period < current) revert SessionPeriodStale(uint64(context), target, period, current);',
+    replace: '',
+    tests: [recurringTests],
+  },
+  {
+    file: module,
+    what: 'the charged period does not narrow the operation window',
+    find: 'if (uint48(window) < validUntil) validUntil = uint48(window);',
+    replace: '',
+    tests: [recurringTests],
+  },
+  {
+    file: module,
+    what: 'the claimed time is not signed by the session key',
+    find: 'signedFor = _hashPair(signedFor, bytes32(claimed));',
+    replace: '',
+    tests: [recurringTests],
+  },
+  {
+    file: module,
+    what: 'a batch keeps the period of its first charged call only',
+    find: 'if (uint48(charged) < uint48(window)) window = (window >> 48 << 48) | uint48(charged);',
+    replace: '',
+    tests: [recurringTests],
   },
   // ── the SDK's pre-flight check and signer ──
   {

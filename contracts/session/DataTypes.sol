@@ -28,6 +28,7 @@ struct ArgRule {
 ///   at 0 no value may be sent.
 /// - `maxUses`: how many calls the session may make to this destination in all.
 /// - `flags`: PERMISSION_DELEGATECALL, PERMISSION_TRY_MODE, PERMISSION_EMPTY_CALLDATA.
+/// - `recurring`: limits that renew every period (all zero: none), beside the lifetime ones.
 struct Permission {
     address target;
     bytes4[] selectors;
@@ -37,6 +38,26 @@ struct Permission {
     uint256 maxUses;
     uint8 flags;
     ArgRule[] rules;
+    Recurrence recurring;
+}
+
+/// @notice Limits of one permission that renew every `period` seconds, counted from `start`:
+/// period `k` is `[start + k·period, start + (k+1)·period - 1]`. All zero: no recurring limit.
+/// @dev Validation never reads the clock: the operation's signature claims a time, the module
+/// charges the counters of the period that time falls in (a period before the one last
+/// charged is refused) and narrows the `validAfter`/`validUntil` it returns to that period,
+/// so the EntryPoint refuses the operation outside it. Each limit is "no limit" when
+/// `type(uint256).max`; at least one must be finite. Widths: token 120 bits, value 128,
+/// uses 56. `start` is not 0 and `period` is at least 1 second.
+/// - `tokenLimit`: token amount per period (the same token functions as `tokenLimit`).
+/// - `valueLimit`: native value per period.
+/// - `maxUses`: calls to the destination per period (a rate limit).
+struct Recurrence {
+    uint48 start;
+    uint32 period;
+    uint256 tokenLimit;
+    uint256 valueLimit;
+    uint256 maxUses;
 }
 
 /// @notice Everything the owner approves when granting a session.
@@ -77,7 +98,11 @@ struct SessionState {
 /// one); slots 1 and 2 only when the destination has value or use limits; slot 3 only for a
 /// token call when the destination's one token-function rule is stored inline
 /// (TARGET_TOKEN_RULE_INLINE): `selector (32) | condition (8) | word (8) | bits (16) | value (192)`,
-/// from the high bits down.
+/// from the high bits down. Slots 4 to 6 hold the recurring limits, read only in a session
+/// with recurring limits (SESSION_RECURRING): slot 4 is
+/// `start (48) | period (32) | index (48) | flags (8) | maxUses (56) | uses (64)` from the low
+/// bits up, where `index` is the period last charged; slots 5 and 6 the token and value
+/// counters of that period. A period after `index` starts from zero.
 struct TargetPolicy {
     uint16 flags;
     uint120 tokenLimit;
@@ -88,6 +113,11 @@ struct TargetPolicy {
     uint128 valueLimitTotal;
     uint128 valueSpent;
     uint256 tokenRule;
+    uint256 period;
+    uint120 periodTokenLimit;
+    uint120 periodTokenSpent;
+    uint128 periodValueLimit;
+    uint128 periodValueSpent;
 }
 
 /// @dev One argument rule: a header and up to four values (5 slots).

@@ -39,6 +39,9 @@ interface ISessionKeyValidator is IERC7579Validator {
     /// cannot count (e.g. ERC-677 `transferAndCall`, ERC-777 `send`): the limit would not
     /// bound what the session moves. Grant that method in a session without a token limit.
     error SessionTokenLimitUncountable(address target, bytes4 selector);
+    /// @notice A permission's recurring limits are malformed: `reason` 1 = a field is set
+    /// without a period, 2 = the start is 0, 3 = no recurring limit is finite.
+    error SessionRecurrenceInvalid(address target, uint256 reason);
 
     // ───────────────────────────── errors: validating ─────────────────────────────
 
@@ -78,6 +81,24 @@ interface ISessionKeyValidator is IERC7579Validator {
     error SessionCallDataInvalid(uint256 index, address target);
     /// @notice Call `index` would bring the token amount spent to more than the limit.
     error SessionLimitExceeded(uint256 index, address target, uint256 spent, uint256 amount, uint256 limit);
+    /// @notice Call `index` goes to a destination with recurring limits, and the operation's
+    /// signature claims no time, or a time before the limits' start.
+    error SessionTimeClaimInvalid(uint256 index, address target, uint256 claimed);
+    /// @notice Call `index` claims `period` of `target`'s recurring limits, before the period
+    /// `current` already charged: a period is never charged again once a later one was.
+    error SessionPeriodStale(uint256 index, address target, uint256 period, uint256 current);
+    /// @notice Call `index` would exceed a recurring limit of `target` in `period`: `kind` 0 =
+    /// token amount, 1 = native value, 2 = calls (`amount` 1). `spent` is what the period has
+    /// counted so far.
+    error SessionPeriodLimitExceeded(
+        uint256 index,
+        address target,
+        uint256 kind,
+        uint256 period,
+        uint256 spent,
+        uint256 amount,
+        uint256 limit
+    );
     /// @notice The user operation names a paymaster the session does not list.
     error SessionPaymasterNotAllowed(address paymaster);
     /// @notice The operation's maximum cost (every gas limit times the max fee) is more than

@@ -9,6 +9,7 @@ import {ISessionKeyValidator} from "./ISessionKeyValidator.sol";
 import {
     ArgRule,
     Permission,
+    Recurrence,
     SelectorPolicy,
     SessionConfig,
     SessionState,
@@ -43,6 +44,8 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     uint256 private constant _SIG_VALIDATION_FAILED = 1;
     bytes4 private constant _ERC1271_INVALID = 0xffffffff;
     uint256 private constant _NO_LIMIT = type(uint256).max;
+    /// @dev Call-context bit: the session has recurring limits (see `_checkCall`).
+    uint256 private constant _RECURRING = 1 << 80;
 
     uint8 private constant _STATUS_NONE = 0;
     uint8 private constant _STATUS_ACTIVE = 1;
@@ -56,6 +59,12 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// bytes ownerSignature)`. The session key then signs `keccak(userOpHash ‖ keccak(sessionId ‖
     /// grantDigest))`: whoever submits the operation cannot swap in another grant.
     uint8 private constant _SIG_ENABLE = 0x01;
+    /// @dev Form bit: the signature claims a time, `uint48` right after `v` (before any grant),
+    /// signed by the session key as `keccak(signedFor ‖ time)`. Required by a session with
+    /// recurring limits: the module charges the period the time falls in and narrows the
+    /// operation's window to it, so the EntryPoint refuses the operation at any other time.
+    uint8 private constant _SIG_TIME = 0x02;
+    uint256 private constant _TIME_LENGTH = 6;
     bytes4 private constant _ERC1271_MAGIC = 0x1626ba7e;
     bytes32 private constant _RENOUNCEMENT_TYPEHASH = keccak256("SessionRenouncement(address account,bytes32 sessionId)");
 
@@ -158,18 +167,25 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// before execution: a call that later reverts still counts (the safe side).
     /// @return validationData `0`/`1` in the low 160 bits, validUntil and validAfter above.
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
-        (bool wellFormed, bool signed, bytes32 sessionId, uint256 enableBefore) = _authenticate(
+        (bool wellFormed, bool signed, bytes32 sessionId, uint256 times) = _authenticate(
             userOp.signature,
             userOpHash
         );
         if (!wellFormed) return _SIG_VALIDATION_FAILED;
         // A wrong signature is reported after every other check has run, so that a bundler's
         // estimate with a stub signature follows the same path as the real operation.
-        uint256 state = _checkOperation(sessionId, userOp);
+        (uint256 state, uint256 window) = _checkOperation(sessionId, userOp, times >> 48);
+        uint256 validAfter = uint48(state);
         uint256 validUntil = uint48(state >> 48);
         // A session created from a grant in this validation: the grant's deadline applies too.
+        uint256 enableBefore = uint48(times);
         if (enableBefore != 0 && enableBefore < validUntil) validUntil = enableBefore;
-        return _packValidationData(!signed, uint48(validUntil), uint48(state));
+        // Recurring limits were charged to the periods of the claimed time: only inside them.
+        if (window != 0) {
+            if (window >> 48 > validAfter) validAfter = window >> 48;
+            if (uint48(window) < validUntil) validUntil = uint48(window);
+        }
+        return _packValidationData(!signed, uint48(validUntil), uint48(validAfter));
     }
 
     /// @notice The EIP-712 digest the owner signs to grant `config` off-chain to `account`.
@@ -269,6 +285,50 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         spent = policy.tokenSpent;
     }
 
+    /// @notice The recurring limits of a session on `target` and the counters of the period
+    /// last charged (a later period starts from zero).
+    /// @return start When period 0 starts (0: no recurring limits).
+    /// @return period The period's length in seconds.
+    /// @return index The period last charged.
+    /// @return tokenLimit Token amount per period (`type(uint256).max`: none).
+    /// @return tokenSpent Token amount counted in period `index`.
+    /// @return valueLimit Native value per period (`type(uint256).max`: none).
+    /// @return valueSpent Native value counted in period `index`.
+    /// @return maxUses Calls per period (`type(uint256).max`: none).
+    /// @return uses Calls counted in period `index`.
+    function getPeriodUsage(
+        address account,
+        bytes32 sessionId,
+        address target
+    )
+        external
+        view
+        returns (
+            uint256 start,
+            uint256 period,
+            uint256 index,
+            uint256 tokenLimit,
+            uint256 tokenSpent,
+            uint256 valueLimit,
+            uint256 valueSpent,
+            uint256 maxUses,
+            uint256 uses
+        )
+    {
+        TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][account];
+        uint256 word = policy.period;
+        uint256 flags = uint8(word >> 128);
+        start = uint48(word);
+        period = uint32(word >> 48);
+        index = uint48(word >> 80);
+        tokenLimit = flags & PolicyFlags.PERIOD_TOKEN_LIMITED != 0 ? policy.periodTokenLimit : _NO_LIMIT;
+        tokenSpent = policy.periodTokenSpent;
+        valueLimit = flags & PolicyFlags.PERIOD_VALUE_LIMITED != 0 ? policy.periodValueLimit : _NO_LIMIT;
+        valueSpent = policy.periodValueSpent;
+        maxUses = flags & PolicyFlags.PERIOD_USES_LIMITED != 0 ? uint56(word >> 136) : _NO_LIMIT;
+        uses = word >> 192;
+    }
+
     /// @notice Whether a session permits calling `selector` on `target` (rules aside).
     function isPermitted(
         address account,
@@ -299,10 +359,10 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         SessionState storage session = _sessions[sessionId][msg.sender];
         if (session.status != _STATUS_NONE) revert SessionAlreadyExists(sessionId);
 
-        for (uint256 i = 0; i < config.permissions.length; ++i) {
-            _storePermission(sessionId, config.permissions[i]);
-        }
         uint8 flags;
+        for (uint256 i = 0; i < config.permissions.length; ++i) {
+            if (_storePermission(sessionId, config.permissions[i])) flags |= PolicyFlags.SESSION_RECURRING;
+        }
         for (uint256 i = 0; i < config.paymasters.length; ++i) {
             address paymaster = config.paymasters[i];
             mapping(address => bool) storage listed = _paymasters[_paymasterKey(sessionId, paymaster)];
@@ -332,7 +392,8 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         );
     }
 
-    function _storePermission(bytes32 sessionId, Permission memory permission) internal {
+    /// @dev Returns whether the permission has recurring limits.
+    function _storePermission(bytes32 sessionId, Permission memory permission) internal returns (bool recurring) {
         address target = permission.target;
         if (target == address(0) || target == msg.sender || target == address(this)) {
             revert SessionTargetForbidden(target);
@@ -373,6 +434,11 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             flags |= PolicyFlags.TARGET_USES_LIMITED;
             policy.maxUses = uint64(permission.maxUses);
         }
+        bool tokenCounted = flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0;
+        if (_isSet(permission.recurring)) {
+            recurring = true;
+            if (_storeRecurrence(target, permission.recurring, policy)) tokenCounted = true;
+        }
         for (uint256 j = 0; j < permission.selectors.length; ++j) {
             bytes4 selector = permission.selectors[j];
             uint256 tokenFlag = TokenCallLib.flagOf(selector);
@@ -381,7 +447,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             } else {
                 // A token limit counts only the token functions: any other method beside it
                 // could move tokens uncounted while the owner was shown "at most N in total".
-                if (flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0) revert SessionTokenLimitUncountable(target, selector);
+                if (tokenCounted) revert SessionTokenLimitUncountable(target, selector);
                 flags |= PolicyFlags.TARGET_OTHER_SELECTORS;
                 _selectors[_selectorKey(sessionId, target, selector)][msg.sender].allowed = true;
             }
@@ -389,6 +455,42 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         uint256 ruleCount = permission.rules.length;
         if (ruleCount != 0) flags = _storeRules(sessionId, target, flags, permission.rules, policy);
         policy.flags = uint16(flags);
+    }
+
+    /// @dev Whether any field of a recurrence is set.
+    function _isSet(Recurrence memory r) private pure returns (bool) {
+        return r.period != 0 || r.start != 0 || r.tokenLimit != 0 || r.valueLimit != 0 || r.maxUses != 0;
+    }
+
+    /// @dev Stores a permission's recurring limits (slot 4's layout is in TargetPolicy).
+    /// Returns whether a token amount per period is limited.
+    function _storeRecurrence(
+        address target,
+        Recurrence memory recurrence,
+        TargetPolicy storage policy
+    ) internal returns (bool tokenLimited) {
+        if (recurrence.period == 0) revert SessionRecurrenceInvalid(target, 1);
+        if (recurrence.start == 0) revert SessionRecurrenceInvalid(target, 2);
+        uint256 flags;
+        uint256 maxUses;
+        if (recurrence.tokenLimit != _NO_LIMIT) {
+            if (recurrence.tokenLimit > type(uint120).max) revert SessionLimitTooLarge(target, recurrence.tokenLimit);
+            flags |= PolicyFlags.PERIOD_TOKEN_LIMITED;
+            policy.periodTokenLimit = uint120(recurrence.tokenLimit);
+            tokenLimited = true;
+        }
+        if (recurrence.valueLimit != _NO_LIMIT) {
+            if (recurrence.valueLimit > type(uint128).max) revert SessionLimitTooLarge(target, recurrence.valueLimit);
+            flags |= PolicyFlags.PERIOD_VALUE_LIMITED;
+            policy.periodValueLimit = uint128(recurrence.valueLimit);
+        }
+        if (recurrence.maxUses != _NO_LIMIT) {
+            if (recurrence.maxUses > type(uint56).max) revert SessionLimitTooLarge(target, recurrence.maxUses);
+            flags |= PolicyFlags.PERIOD_USES_LIMITED;
+            maxUses = recurrence.maxUses;
+        }
+        if (flags == 0) revert SessionRecurrenceInvalid(target, 3);
+        policy.period = uint256(recurrence.start) | (uint256(recurrence.period) << 48) | (flags << 128) | (maxUses << 136);
     }
 
     /// @dev Stores a permission's rules; a destination's only token-function rule, if narrow,
@@ -483,31 +585,36 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         return tokenFlag != 0 ? PolicyFlags.TARGET_TOKEN_RULES : 0;
     }
 
-    /// @dev Reads the signature's form, key and salt (and, in the "enable" form, creates the
-    /// session from its grant). `ok` is false for any other shape. `signedFor` is what the
-    /// session key signs beside the userOpHash: the session id, or in the "enable" form
-    /// `keccak(sessionId ‖ grantDigest)`. `enableBefore` is the grant's deadline when this
-    /// validation created the session, else 0.
+    /// @dev Reads the signature's form, key, salt and claimed time (and, in the "enable" form,
+    /// creates the session from its grant). `ok` is false for any other shape. `signedFor` is
+    /// what the session key signs beside the userOpHash: the session id, or in the "enable" form
+    /// `keccak(sessionId ‖ grantDigest)`, then with a claimed time `keccak(that ‖ time)`.
+    /// `times` packs the grant's deadline when this validation created the session (else 0,
+    /// low 48 bits) and the claimed time (else 0, the 48 bits above).
     function _openSignature(
         bytes calldata signature
-    )
-        internal
-        returns (bool ok, address sessionKey, bytes32 sessionId, bytes32 signedFor, uint256 enableBefore)
-    {
+    ) internal returns (bool ok, address sessionKey, bytes32 sessionId, bytes32 signedFor, uint256 times) {
         if (signature.length < _SIG_USE_LENGTH) return (false, address(0), 0, 0, 0);
         // The length is checked: the words read below lie inside the signature.
         uint256 head = ExecutionLib._word(signature, 0);
+        uint256 form = head >> 248;
+        uint256 end = form & _SIG_TIME != 0 ? _SIG_USE_LENGTH + _TIME_LENGTH : _SIG_USE_LENGTH;
+        if (form > (_SIG_ENABLE | _SIG_TIME) || signature.length < end) return (false, address(0), 0, 0, 0);
         sessionKey = address(uint160(head >> 88));
         bytes32 salt = bytes32(ExecutionLib._word(signature, 21));
         sessionId = _hashPair(bytes32(uint256(uint160(sessionKey))), salt);
         signedFor = sessionId;
-        uint256 form = head >> 248;
-        if (form == _SIG_ENABLE && signature.length > _SIG_USE_LENGTH) {
+        if (form & _SIG_ENABLE != 0 && signature.length > end) {
             bytes32 grantDigest;
-            (grantDigest, enableBefore) = _enableFromGrant(sessionId, sessionKey, salt, signature[_SIG_USE_LENGTH:]);
+            (grantDigest, times) = _enableFromGrant(sessionId, sessionKey, salt, signature[end:]);
             signedFor = _hashPair(sessionId, grantDigest);
-        } else if (form != _SIG_USE || signature.length != _SIG_USE_LENGTH) {
+        } else if (form & _SIG_ENABLE != 0 || signature.length != end) {
             return (false, address(0), 0, 0, 0);
+        }
+        if (form & _SIG_TIME != 0) {
+            uint256 claimed = uint48(bytes6(signature[_SIG_USE_LENGTH:end]));
+            signedFor = _hashPair(signedFor, bytes32(claimed));
+            times |= claimed << 48;
         }
         ok = true;
     }
@@ -566,16 +673,21 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     function _authenticate(
         bytes calldata signature,
         bytes32 userOpHash
-    ) internal returns (bool wellFormed, bool signed, bytes32 sessionId, uint256 enableBefore) {
+    ) internal returns (bool wellFormed, bool signed, bytes32 sessionId, uint256 times) {
         address sessionKey;
         bytes32 signedFor;
-        (wellFormed, sessionKey, sessionId, signedFor, enableBefore) = _openSignature(signature);
+        (wellFormed, sessionKey, sessionId, signedFor, times) = _openSignature(signature);
         if (wellFormed) signed = _isSignedBy(sessionKey, _hashPair(userOpHash, signedFor), signature);
     }
 
     /// @dev The session is live, then paymaster, gas budget and every call; returns the
-    /// session's first word (window, flags) as read before the charge.
-    function _checkOperation(bytes32 sessionId, PackedUserOperation calldata userOp) internal returns (uint256 state) {
+    /// session's first word (window, flags) as read before the charge, and the periods the
+    /// calls' recurring limits were charged to (`start << 48 | end`, 0: none).
+    function _checkOperation(
+        bytes32 sessionId,
+        PackedUserOperation calldata userOp,
+        uint256 claimed
+    ) internal returns (uint256 state, uint256 window) {
         SessionState storage session = _sessions[sessionId][msg.sender];
         state = _load(session);
         uint256 status = uint8(state >> 128);
@@ -588,7 +700,9 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         uint256 sessionFlags = uint8(state >> 144);
         _checkPaymaster(sessionId, sessionFlags, userOp.paymasterAndData);
         if (sessionFlags & PolicyFlags.SESSION_GAS_UNLIMITED == 0) _chargeGasBudget(session, state, userOp);
-        _checkExecution(sessionId, userOp.callData);
+        // The call context: the claimed time (bits 96-143) when the session has recurring limits.
+        uint256 context = sessionFlags & PolicyFlags.SESSION_RECURRING != 0 ? (claimed << 96) | _RECURRING : 0;
+        window = _checkExecution(sessionId, context, userOp.callData);
     }
 
     /// @dev No paymaster, or one the session lists.
@@ -619,35 +733,45 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     }
 
     /// @dev Decodes `execute(mode, executionCalldata)` canonically and checks every call.
-    function _checkExecution(bytes32 sessionId, bytes calldata callData) internal {
+    /// `context` carries the claimed time (see `_checkCall`); returns the charged periods.
+    function _checkExecution(
+        bytes32 sessionId,
+        uint256 context,
+        bytes calldata callData
+    ) internal returns (uint256 window) {
         (bool ok, bytes32 mode, bytes calldata executionCalldata) = callData.decodeExecute();
         if (!ok) revert SessionCalldataMalformed();
         (bool known, uint8 callType, uint8 execType) = ExecutionLib.decodeMode(mode);
         if (!known || execType > ExecutionLib.EXECTYPE_TRY) revert SessionExecutionModeNotAllowed(mode);
-        uint256 required = execType == ExecutionLib.EXECTYPE_TRY ? PolicyFlags.TARGET_TRY_MODE : 0;
+        if (execType == ExecutionLib.EXECTYPE_TRY) context |= PolicyFlags.TARGET_TRY_MODE << 64;
 
-        if (callType == ExecutionLib.CALLTYPE_SINGLE) _checkSingle(sessionId, required, executionCalldata);
-        else if (callType == ExecutionLib.CALLTYPE_BATCH) _checkBatch(sessionId, required, executionCalldata);
-        else if (callType == ExecutionLib.CALLTYPE_DELEGATECALL) _checkDelegate(sessionId, required, executionCalldata);
-        else revert SessionExecutionModeNotAllowed(mode);
+        if (callType == ExecutionLib.CALLTYPE_SINGLE) return _checkSingle(sessionId, context, executionCalldata);
+        if (callType == ExecutionLib.CALLTYPE_BATCH) return _checkBatch(sessionId, context, executionCalldata);
+        if (callType == ExecutionLib.CALLTYPE_DELEGATECALL) return _checkDelegate(sessionId, context, executionCalldata);
+        revert SessionExecutionModeNotAllowed(mode);
     }
 
     /// @dev A single call: `target | value | calldata`.
-    function _checkSingle(bytes32 sessionId, uint256 required, bytes calldata executionCalldata) internal {
+    function _checkSingle(bytes32 sessionId, uint256 context, bytes calldata executionCalldata) internal returns (uint256) {
         (bool valid, address target, uint256 value, bytes calldata data) = executionCalldata.decodeSingle();
         if (!valid) revert SessionCalldataMalformed();
-        _checkCall(sessionId, required << 128, target, value, data);
+        return _checkCall(sessionId, context, target, value, data);
     }
 
     /// @dev A delegatecall: `target | calldata`, only where the permission allows it.
-    function _checkDelegate(bytes32 sessionId, uint256 required, bytes calldata executionCalldata) internal {
+    function _checkDelegate(bytes32 sessionId, uint256 context, bytes calldata executionCalldata) internal returns (uint256) {
         (bool valid, address target, bytes calldata data) = executionCalldata.decodeDelegate();
         if (!valid) revert SessionCalldataMalformed();
-        _checkCall(sessionId, (required | PolicyFlags.TARGET_DELEGATECALL) << 128, target, 0, data);
+        return _checkCall(sessionId, context | (PolicyFlags.TARGET_DELEGATECALL << 64), target, 0, data);
     }
 
     /// @dev Every call of a batch, in order; the batch must end exactly after the last one.
-    function _checkBatch(bytes32 sessionId, uint256 required, bytes calldata executionCalldata) internal {
+    /// The periods charged are intersected: each contains the claimed time.
+    function _checkBatch(
+        bytes32 sessionId,
+        uint256 context,
+        bytes calldata executionCalldata
+    ) internal returns (uint256 window) {
         (bool valid, uint256 count) = executionCalldata.batchLength();
         if (!valid) revert SessionCalldataMalformed();
         uint256 offset = count * 0x20;
@@ -657,23 +781,32 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             bytes calldata data;
             (valid, target, value, data, offset) = executionCalldata.batchAt(i, offset);
             if (!valid) revert SessionCalldataMalformed();
-            _checkCall(sessionId, i | (required << 128), target, value, data);
+            uint256 charged = _checkCall(sessionId, context | i, target, value, data);
+            if (charged != 0) {
+                if (window == 0) window = charged;
+                else {
+                    if (charged >> 48 > window >> 48) window = (charged >> 48 << 48) | uint48(window);
+                    if (uint48(charged) < uint48(window)) window = (window >> 48 << 48) | uint48(charged);
+                }
+            }
         }
         if (!executionCalldata.batchEndsAt(offset)) revert SessionCalldataMalformed();
     }
 
-    /// @dev One call: destination, call type, value, uses, selector, token amount, rules.
-    /// `indexAndRequired` packs the call's index (low 128 bits) and the target flags its
-    /// call type requires (try-mode, delegatecall; high 128 bits).
+    /// @dev One call: destination, call type, value, uses, recurring limits, selector, token
+    /// amount, rules. `context` packs the call's index (bits 0-63), the target flags its call
+    /// type requires (try-mode, delegatecall; bits 64-79), whether the session has recurring
+    /// limits (_RECURRING) and the claimed time (bits 96-143). Returns the period charged on
+    /// this destination (`start << 48 | end`), or 0.
     function _checkCall(
         bytes32 sessionId,
-        uint256 indexAndRequired,
+        uint256 context,
         address target,
         uint256 value,
         bytes calldata data
-    ) internal {
-        uint256 index = uint128(indexAndRequired);
-        uint256 requiredFlags = indexAndRequired >> 128;
+    ) internal returns (uint256 window) {
+        uint256 index = uint64(context);
+        uint256 requiredFlags = uint16(context >> 64);
         // The account maps target 0 to itself; neither the account nor this module is ever
         // a permitted destination (no installModule, upgrade or session edits by a session).
         if (target == address(0) || target == msg.sender || target == address(this)) {
@@ -686,8 +819,9 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         if (flags & requiredFlags != requiredFlags) revert SessionCallTypeNotAllowed(index, target);
         if (value != 0) _chargeValue(policy, flags, index, target, value);
         if (flags & PolicyFlags.TARGET_USES_LIMITED != 0) _countUse(policy, index, target);
+        if (context & _RECURRING != 0) window = _chargePeriod(policy, context, target, value, _tokenAmount(flags, data));
 
-        if (data.length == 0 && flags & PolicyFlags.TARGET_EMPTY_CALLDATA != 0) return;
+        if (data.length == 0 && flags & PolicyFlags.TARGET_EMPTY_CALLDATA != 0) return window;
         if (data.length < 4) revert SessionCallDataInvalid(index, target);
         _checkFunction(sessionId, index, target, policy, word, data);
     }
@@ -778,6 +912,92 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             if (value > limit - spent) revert SessionValueLimitExceeded(index, target, spent, value, limit);
             policy.valueSpent = uint128(spent + value);
         }
+    }
+
+    /// @dev The amount a call moves when it is a token function the destination permits, else 0
+    /// (malformed token calldata counts 0 here and is refused by `_countTokens`).
+    function _tokenAmount(uint256 flags, bytes calldata data) internal pure returns (uint256 amount) {
+        if (data.length < 4) return 0;
+        bytes4 selector = bytes4(bytes32(ExecutionLib._word(data, 0)));
+        uint256 tokenFlag = TokenCallLib.flagOf(selector);
+        if (tokenFlag == 0 || flags & tokenFlag == 0) return 0;
+        (, amount) = TokenCallLib.amountOf(selector, data);
+    }
+
+    /// @dev Charges a call to the recurring limits of its destination (none: returns 0), in the
+    /// period the claimed time falls in, and returns that period as `start << 48 | end`. A
+    /// period after the one last charged starts from zero; one before it is refused. The time
+    /// is never read here: the EntryPoint refuses the operation outside the returned period.
+    function _chargePeriod(
+        TargetPolicy storage policy,
+        uint256 context,
+        address target,
+        uint256 value,
+        uint256 amount
+    ) internal returns (uint256) {
+        uint256 word = policy.period;
+        uint256 length = uint32(word >> 48);
+        if (length == 0) return 0;
+        uint256 claimed = uint48(context >> 96);
+        if (claimed < uint48(word)) revert SessionTimeClaimInvalid(uint64(context), target, claimed);
+        uint256 period = (claimed - uint48(word)) / length;
+        uint256 current = uint48(word >> 80);
+        if (period < current) revert SessionPeriodStale(uint64(context), target, period, current);
+        bool fresh = period > current;
+        uint256 flags = uint8(word >> 128);
+        if (flags & PolicyFlags.PERIOD_USES_LIMITED != 0) {
+            uint256 uses = fresh ? 0 : word >> 192;
+            uint256 maxUses = uint56(word >> 136);
+            if (uses >= maxUses) revert SessionPeriodLimitExceeded(uint64(context), target, 2, period, uses, 1, maxUses);
+            word = (word & type(uint192).max) | ((uses + 1) << 192);
+        }
+        if (fresh || flags & PolicyFlags.PERIOD_USES_LIMITED != 0) {
+            policy.period = (word & ~(uint256(type(uint48).max) << 80)) | (period << 80);
+        }
+        // `period << 1 | fresh`, for the counters below.
+        uint256 charge = (period << 1) | (fresh ? 1 : 0);
+        if (flags & PolicyFlags.PERIOD_VALUE_LIMITED != 0 && (fresh || value != 0)) {
+            _chargePeriodValue(policy, context, target, charge, value);
+        }
+        if (flags & PolicyFlags.PERIOD_TOKEN_LIMITED != 0 && (fresh || amount != 0)) {
+            _chargePeriodTokens(policy, context, target, charge, amount);
+        }
+        uint256 start = uint48(word) + period * length;
+        uint256 end = start + length - 1;
+        if (end > type(uint48).max) end = type(uint48).max;
+        return (start << 48) | end;
+    }
+
+    /// @dev Native value against the per-period limit (`charge` = `period << 1 | fresh`).
+    function _chargePeriodValue(
+        TargetPolicy storage policy,
+        uint256 context,
+        address target,
+        uint256 charge,
+        uint256 value
+    ) private {
+        uint256 spent = charge & 1 != 0 ? 0 : policy.periodValueSpent;
+        uint256 limit = policy.periodValueLimit;
+        if (value > limit - spent) {
+            revert SessionPeriodLimitExceeded(uint64(context), target, 1, charge >> 1, spent, value, limit);
+        }
+        policy.periodValueSpent = uint128(spent + value);
+    }
+
+    /// @dev Token amount against the per-period limit (`charge` = `period << 1 | fresh`).
+    function _chargePeriodTokens(
+        TargetPolicy storage policy,
+        uint256 context,
+        address target,
+        uint256 charge,
+        uint256 amount
+    ) private {
+        uint256 spent = charge & 1 != 0 ? 0 : policy.periodTokenSpent;
+        uint256 limit = policy.periodTokenLimit;
+        if (amount > limit - spent) {
+            revert SessionPeriodLimitExceeded(uint64(context), target, 0, charge >> 1, spent, amount, limit);
+        }
+        policy.periodTokenSpent = uint120(spent + amount);
     }
 
     function _countUse(TargetPolicy storage policy, uint256 index, address target) internal {
@@ -871,6 +1091,6 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
 
     /// @notice The module's version.
     function version() external pure returns (string memory) {
-        return "0.5.0";
+        return "0.6.0";
     }
 }

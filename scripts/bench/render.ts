@@ -23,6 +23,11 @@ type OurGas =
   | 'installModuleOnly'
   | 'sessionOverhead'
   | 'eqRuleExtra'
+  | 'sessionRecurringTransfer'
+  | 'sessionRateLimitedCall'
+  | 'sessionRecurringNewPeriod'
+  | 'recurringExtra'
+  | 'rateLimitExtra'
 
 export type BenchResults = {
   gas: Record<OurGas, number> & { publishedScenario: Record<string, number> }
@@ -100,6 +105,17 @@ export function gasTable(results: BenchResults): string {
     ['Off-chain grant, first use: extra over an on-chain grant', fmt(g.offchainGrantFirstUse), '—'],
     ["Session-key transfer, gas budget opted out ('unlimited')", fmt(g.sessionErc20TransferUnlimitedGas), '—'],
     ['Gas budget charge per operation (budgeted − unlimited)', fmt(g.gasBudgetCharge), '—'],
+    [
+      'Session-key transfer with a daily allowance, same day (extra over a plain one)',
+      `${fmt(g.sessionRecurringTransfer)} (+${fmt(g.recurringExtra)})`,
+      '—',
+    ],
+    [
+      'Session-key transfer with a rate limit, same hour (extra over a plain one)',
+      `${fmt(g.sessionRateLimitedCall)} (+${fmt(g.rateLimitExtra)})`,
+      '—',
+    ],
+    ['Session-key transfer with a daily allowance, first of a new day', fmt(g.sessionRecurringNewPeriod), '—'],
     ['Batch of 5 transfers, session key', fmt(g.sessionBatch5Transfers), '—'],
     ['Session with 3 permissions and argument rules, one call', fmt(g.sessionRules3Permissions), '—'],
     ['Revoke a session', fmt(g.revokeSession), '—'],

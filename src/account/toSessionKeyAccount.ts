@@ -1,7 +1,8 @@
-import { concat, type Hex, keccak256, type LocalAccount } from 'viem'
+import { concat, type Hex, keccak256, type LocalAccount, numberToHex, pad } from 'viem'
 import { entryPoint07Abi, getUserOperationHash, type SmartAccount, toSmartAccount } from 'viem/account-abstraction'
 import { privateKeyToAccount } from 'viem/accounts'
 import { estimateFeesPerGas, getGasPrice, readContract } from 'viem/actions'
+import { getValidationTime } from '../actions/preflight.js'
 import { entryPointAddress } from '../constants/addresses.js'
 import { BaseError, errorDocs } from '../errors/base.js'
 import { callRefusals } from '../errors/callRefusals.js'
@@ -85,9 +86,13 @@ export class SessionKeyCannotSignMessagesError extends BaseError {
   }
 }
 
-/** Signature forms: "use" 0x00 | key | salt | r | s | v, and "enable" 0x01 | … | grant. */
+/**
+ * Signature forms: "use" 0x00 | key | salt | r | s | v, and "enable" 0x01 | … | grant. With
+ * recurring limits the form has bit 0x02 and the claimed time (uint48) follows v.
+ */
 const signatureUse = '0x00' as Hex
 const signatureEnable = '0x01' as Hex
+const timeClaimBit = 0x02
 
 /** A stub r | s | v of the right shape (low s, v = 27) for gas estimation. */
 const stubRsv =
@@ -120,9 +125,21 @@ export async function toSessionKeyAccount(
   const sign = signer.sign as NonNullable<LocalAccount['sign']>
   const grant = parameters.grant === undefined ? undefined : assertGrant(parameters.grant)
   const grantData = grant ? encodeGrant(session, grant) : undefined
-  // In the "enable" form the key also signs the grant's digest: nobody can swap the grant.
-  const signedFor = (form: Hex): Hex =>
-    form === signatureEnable && grant ? keccak256(concat([session.id, getGrantDigest(session, grant)])) : session.id
+  // In the "enable" form the key also signs the grant's digest: nobody can swap the grant;
+  // with recurring limits, the claimed time too: nobody can move the operation to another period.
+  const signedFor = (form: Hex, claim: Hex | undefined): Hex => {
+    const base =
+      form === signatureEnable && grant ? keccak256(concat([session.id, getGrantDigest(session, grant)])) : session.id
+    return claim === undefined ? base : keccak256(concat([base, pad(claim, { size: 32 })]))
+  }
+  // Recurring limits are charged to the period of a time the signature claims; the module
+  // narrows the operation's window to that period. The SDK claims the time the next block
+  // will have: the operation must land in the same period (preflight warns near the end).
+  const recurring = session.permissions.some((p) => p.recurring !== undefined)
+  const claimTime = async (): Promise<Hex | undefined> =>
+    recurring ? numberToHex(await getValidationTime(client), { size: 6 }) : undefined
+  const formByte = (form: Hex, claim: Hex | undefined): Hex =>
+    claim === undefined ? form : numberToHex(Number(form) | timeClaimBit, { size: 1 })
   const limits = parseSigningLimits(parameters.gasLimits)
   let created = grant === undefined
   // The "enable" form (0x01 … grant) until the session exists on chain, then the "use" form.
@@ -137,10 +154,15 @@ export async function toSessionKeyAccount(
     created = exists
     return exists ? signatureUse : signatureEnable
   }
-  const withGrant = (form: Hex, rsv: Hex) =>
-    form === signatureEnable && grantData
-      ? concat([form, session.sessionKey, session.salt, rsv, grantData])
-      : concat([form, session.sessionKey, session.salt, rsv])
+  const withGrant = (form: Hex, rsv: Hex, claim: Hex | undefined) =>
+    concat([
+      formByte(form, claim),
+      session.sessionKey,
+      session.salt,
+      rsv,
+      ...(claim === undefined ? [] : [claim]),
+      ...(form === signatureEnable && grantData ? [grantData] : []),
+    ])
   // The account selects the validator from the nonce key (ERC-7579 accounts differ in layout).
   const nonceKey = getValidatorNonceKey(session.module, parameters.nonceKey)
 
@@ -169,7 +191,8 @@ export async function toSessionKeyAccount(
       })
     },
     async getStubSignature() {
-      return withGrant(await prefix(), stubRsv)
+      const [form, claim] = await Promise.all([prefix(), claimTime()])
+      return withGrant(form, stubRsv, claim)
     },
     async signUserOperation(userOperation) {
       const userOpHash = getUserOperationHash({
@@ -178,11 +201,12 @@ export async function toSessionKeyAccount(
         entryPointVersion: '0.7',
         chainId: userOperation.chainId ?? session.chainId,
       })
-      const form = await prefix()
+      const [form, claim] = await Promise.all([prefix(), claimTime()])
       await assertSafeGas(client, session, userOperation, limits, form === signatureEnable)
-      // Bound to this operation and this session (and its grant): keccak256(userOpHash ‖ signedFor).
-      const signature = await sign({ hash: keccak256(concat([userOpHash, signedFor(form)])) })
-      return withGrant(form, signature)
+      // Bound to this operation and this session (its grant, its claimed time):
+      // keccak256(userOpHash ‖ signedFor).
+      const signature = await sign({ hash: keccak256(concat([userOpHash, signedFor(form, claim)])) })
+      return withGrant(form, signature, claim)
     },
     async signMessage() {
       throw new SessionKeyCannotSignMessagesError()

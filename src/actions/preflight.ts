@@ -8,7 +8,7 @@ import {
   type ReadContractErrorType,
 } from 'viem'
 import { getBlock, readContract } from 'viem/actions'
-import { encodeExecute } from '../account/execution.js'
+import { decodeExecute, encodeExecute } from '../account/execution.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import type { SessionRefusalErrorType } from '../errors/session.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
@@ -23,6 +23,7 @@ import {
 import type { Session } from '../policy/dataTypes.js'
 import { assertSession } from '../session/encode.js'
 import { assertGrant, assertOwnerSignedGrant, type SessionGrant } from '../session/grant.js'
+import { formatTime } from '../utils/format.js'
 import { readTokenMetadata } from './readTokenMetadata.js'
 
 /**
@@ -42,12 +43,28 @@ export async function getSessionUsage(
 ): Promise<GetSessionUsageReturnType> {
   const session = assertSession(parameters?.session)
   const base = { address: session.module, abi: validatorViewsAbi } as const
-  const [state, gas, epoch, ...targets] = await Promise.all([
+  const recurring = session.permissions.filter((p) => p.recurring !== undefined)
+  const [state, gas, epoch, targets, periods] = await Promise.all([
     readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getGasLeft', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getEpoch', args: [session.account] }),
-    ...session.permissions.map((p) =>
-      readContract(client, { ...base, functionName: 'getTargetUsage', args: [session.account, session.id, p.target] }),
+    Promise.all(
+      session.permissions.map((p) =>
+        readContract(client, {
+          ...base,
+          functionName: 'getTargetUsage',
+          args: [session.account, session.id, p.target],
+        }),
+      ),
+    ),
+    Promise.all(
+      recurring.map((p) =>
+        readContract(client, {
+          ...base,
+          functionName: 'getPeriodUsage',
+          args: [session.account, session.id, p.target],
+        }),
+      ),
     ),
   ])
   const [, , enabled, exists, revoked] = state
@@ -55,6 +72,10 @@ export async function getSessionUsage(
   session.permissions.forEach((p, i) => {
     const [, tokenSpent, , valueSpent, , uses] = targets[i]
     usage[getAddress(p.target)] = { tokenSpent, valueSpent, uses }
+  })
+  recurring.forEach((p, i) => {
+    const [, , index, , tokenSpent, , valueSpent, , uses] = periods[i]
+    usage[getAddress(p.target)].period = { index, tokenSpent, valueSpent, uses }
   })
   return { exists, revoked, enabled, gasLeft: gas, epoch, targets: usage }
 }
@@ -102,7 +123,21 @@ export type PreflightReturnType = {
   validatedAt: number
   /** The operation's maximum cost, as the gas budget charges it, when it was known. */
   maxCost: bigint | undefined
+  /**
+   * With recurring limits: the last second of the period the operation is charged to (the
+   * earliest end among its destinations'). The chain refuses the operation after it.
+   */
+  periodEndsAt?: number | undefined
+  /** Things to know before sending, e.g. that the period ends within a minute. */
+  warnings: readonly string[]
 }
+
+/**
+ * Seconds before a period's end under which {@link preflight} warns: an operation signed
+ * then may be validated in the next period, which the chain refuses (bundlers also drop an
+ * operation whose window ends within a few seconds).
+ */
+export const periodEndWarning = 60
 
 /**
  * The pre-flight check, run before anything is sent: the module's rules applied to the
@@ -153,7 +188,31 @@ export async function preflight(client: Client, parameters: PreflightParameters)
   // The module asks the account (ERC-1271) whether the owner signed the grant: so do we (epoch
   // and deadline were checked above, with the state already read).
   if (grant && !usage.exists && !usage.revoked) await assertOwnerSignedGrant(client, session, grant)
-  return { validatedAt, maxCost }
+  const periodEndsAt = periodEnd(session, callData, validatedAt)
+  const warnings: string[] = []
+  if (periodEndsAt !== undefined && periodEndsAt - validatedAt < periodEndWarning) {
+    warnings.push(
+      `The period of a recurring limit ends at ${formatTime(periodEndsAt)}, ${periodEndsAt - validatedAt + 1} s from now: if the operation is not validated by then, the chain refuses it; sign and send it again (it is then charged to the next period).`,
+    )
+  }
+  return { validatedAt, maxCost, warnings, ...(periodEndsAt === undefined ? {} : { periodEndsAt }) }
+}
+
+/** The earliest end of the periods the operation's destinations charge at `now` (none: undefined). */
+function periodEnd(session: Session, callData: Hex, now: number): number | undefined {
+  let called: Set<Address> | undefined
+  try {
+    called = new Set(decodeExecute(session.account, callData).map((call) => getAddress(call.to)))
+  } catch {
+    called = undefined // another execution mode: every recurring destination, to be safe
+  }
+  const ends = session.permissions
+    .filter((p) => p.recurring !== undefined && (called?.has(p.target) ?? true) && now >= p.recurring.start)
+    .map((p) => {
+      const { start, period } = p.recurring as { start: number; period: number }
+      return start + (Math.floor((now - start) / period) + 1) * period - 1
+    })
+  return ends.length === 0 ? undefined : Math.min(...ends)
 }
 
 /**
@@ -169,7 +228,9 @@ export async function getValidationTime(client: Client): Promise<GetValidationTi
 }
 /** Symbols and decimals of the destinations with a token limit, when they answer both. */
 async function readTokenInfo(client: Client, session: Session): Promise<Record<string, TokenInfo>> {
-  const limited = session.permissions.filter((p) => p.tokenLimit !== undefined).map((p) => p.target)
+  const limited = session.permissions
+    .filter((p) => p.tokenLimit !== undefined || p.recurring?.tokenLimit !== undefined)
+    .map((p) => p.target)
   const metadata = await readTokenMetadata(client, { addresses: limited, fields: ['symbol', 'decimals'] })
   return Object.fromEntries(
     Object.entries(metadata).flatMap(([address, { symbol, decimals }]) =>

@@ -121,6 +121,33 @@ export const callRefusals = {
       detail: `it runs in try-mode or as a delegatecall on ${target}, which its permission does not allow`,
       cause,
     }),
+  timeClaimInvalid: (index: number, target: Address | undefined, claimed: bigint, { cause }: Cause = {}) =>
+    new CallNotPermittedError({
+      index,
+      target,
+      rule: 'period',
+      detail:
+        claimed === 0n
+          ? `${target} has recurring limits and the operation claims no time: sign it with toSessionKeyAccount, which claims the time of the next block`
+          : `it claims the time ${claimed}, before the recurring limits of ${target} start`,
+      cause,
+    }),
+  periodStale: (index: number, target: Address | undefined, period: bigint, current: bigint, { cause }: Cause = {}) =>
+    new CallNotPermittedError({
+      index,
+      target,
+      rule: 'period',
+      detail: `it claims period ${period} of the recurring limits of ${target}, and period ${current} was charged already: sign it again`,
+      cause,
+    }),
+  periodPassed: ({ cause }: Cause = {}) =>
+    new CallNotPermittedError({
+      index: undefined,
+      rule: 'period',
+      detail:
+        'it was validated outside the period its signature claims for the recurring limits (signed just before a period ended, or for a period not begun): sign it and send it again',
+      cause,
+    }),
   paymasterNotAllowed: (paymaster: Address, { cause }: Cause = {}) =>
     new CallNotPermittedError({
       index: undefined,

@@ -100,6 +100,7 @@ export type CallRule =
   | 'execution-mode'
   | 'paymaster'
   | 'gas-budget'
+  | 'period'
 
 /**
  * A call of the operation is outside the session's permissions (`index` names it), or the
@@ -188,6 +189,82 @@ export class SpendingLimitExceededError extends BaseError {
   }
 }
 
+/** What a recurring limit counts: token amount, native value (wei), or calls. */
+export type PeriodLimitKind = 'token' | 'value' | 'uses'
+
+/**
+ * A call would exceed a recurring limit of its destination in the period its operation
+ * claims ("10 TUSD a day"). `period` is the period's index; `resetsAt`, when known, is when
+ * the next period starts.
+ */
+export class PeriodLimitExceededError extends BaseError {
+  override name = 'PeriodLimitExceededError'
+  readonly index: number
+  readonly target: Address
+  readonly kind: PeriodLimitKind
+  readonly period: bigint
+  readonly spent: bigint
+  readonly amount: bigint
+  readonly limit: bigint
+  readonly resetsAt: number | undefined
+
+  constructor({
+    index,
+    target,
+    kind,
+    period,
+    spent,
+    amount,
+    limit,
+    resetsAt,
+    token,
+    cause,
+  }: {
+    index: number
+    target: Address
+    kind: PeriodLimitKind
+    period: bigint
+    spent: bigint
+    amount: bigint
+    limit: bigint
+    resetsAt?: number | undefined
+    /** The token's symbol and decimals, to show amounts in its units. */
+    token?: { symbol: string; decimals: number } | undefined
+    cause?: unknown
+  }) {
+    const show = (n: bigint) =>
+      kind === 'uses'
+        ? `${n} call${n === 1n ? '' : 's'}`
+        : kind === 'value'
+          ? `${n} wei`
+          : token
+            ? `${formatAmount(n, token.decimals)} ${token.symbol}`
+            : `${n}`
+    const what =
+      kind === 'uses'
+        ? `one more call would make ${show(spent + 1n)} to ${target} in period ${period}`
+        : `${kind === 'value' ? 'value' : 'amount'} ${show(amount)} would bring period ${period}'s total on ${token && kind === 'token' ? `${token.symbol} (${target})` : target} to ${show(spent + amount)}`
+    super(`Call ${index}: ${what}, over the recurring limit of ${show(limit)} per period.`, {
+      metaMessages: [
+        `Counted in this period: ${show(spent)}.`,
+        resetsAt === undefined
+          ? 'The limit renews when the next period starts.'
+          : `The limit renews at ${formatTime(resetsAt)}: send it again then.`,
+      ],
+      cause,
+      docsPath: errorDocs.refusals,
+    })
+    this.index = index
+    this.target = target
+    this.kind = kind
+    this.period = period
+    this.spent = spent
+    this.amount = amount
+    this.limit = limit
+    this.resetsAt = resetsAt
+  }
+}
+
 /** A node or bundler did not answer over HTTP (down, wrong URL, timeout). */
 export class EndpointUnreachableError extends BaseError {
   override name = 'EndpointUnreachableError'
@@ -212,6 +289,7 @@ export class EndpointUnreachableError extends BaseError {
 export type SessionRefusalErrorType =
   | CallNotPermittedError
   | SpendingLimitExceededError
+  | PeriodLimitExceededError
   | SessionExpiredError
   | SessionNotYetValidError
   | SessionRevokedError

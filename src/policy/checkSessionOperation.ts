@@ -4,6 +4,7 @@ import { type Address, getAddress, type Hex, maxUint256 } from 'viem'
 import { callRefusals } from '../errors/callRefusals.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import {
+  PeriodLimitExceededError,
   SessionDisabledError,
   SessionExpiredError,
   SessionGrantEpochInvalidError,
@@ -14,7 +15,7 @@ import {
   SpendingLimitExceededError,
 } from '../errors/session.js'
 import { firstBroken } from './argRuleLib.js'
-import type { Permission, Session } from './dataTypes.js'
+import type { Permission, Recurrence, Session } from './dataTypes.js'
 import {
   batchAt,
   batchEndsAt,
@@ -34,7 +35,16 @@ import {
 import { amountOf, isTokenSelector } from './tokenCallLib.js'
 
 /** What the chain has counted for one destination of a session. */
-export type TargetUsage = { tokenSpent: bigint; valueSpent: bigint; uses: bigint }
+export type TargetUsage = {
+  tokenSpent: bigint
+  valueSpent: bigint
+  uses: bigint
+  /** With recurring limits: the period last charged and what it counted (a later period starts from zero). */
+  period?: PeriodUsage | undefined
+}
+
+/** The counters of the period last charged (`getPeriodUsage` on the module). */
+export type PeriodUsage = { index: bigint; tokenSpent: bigint; valueSpent: bigint; uses: bigint }
 
 /** A session's state and counters on chain (see {@link getSessionUsage}). */
 export type SessionUsage = {
@@ -141,8 +151,19 @@ export function checkSessionOperation(
     }
     checkGasBudget(session.gasBudget, state.gasLeft, operation.maxCost)
   }
-  const counters = new Map<string, TargetUsage>(Object.entries(state.targets).map(([k, v]) => [k, { ...v }]))
-  checkExecution(session, counters, toBytes(operation.callData), context.tokens ?? {})
+  const recurring = session.permissions.some((p) => p.recurring !== undefined)
+  if (recurring && context.now === undefined) {
+    throw new InvalidParameterError({
+      field: 'now',
+      reason: 'the session has recurring limits, charged to the period of the time the operation is validated at',
+      fix: 'pass the time the operation will be validated at (preflight uses the next block)',
+    })
+  }
+  const counters = new Map<string, TargetUsage>(
+    Object.entries(state.targets).map(([k, v]) => [k, { ...v, ...(v.period ? { period: { ...v.period } } : {}) }]),
+  )
+  const claimed = recurring ? BigInt(context.now as number) : undefined
+  checkExecution(session, counters, toBytes(operation.callData), context.tokens ?? {}, claimed)
 
   // The EntryPoint enforces the window after validation (validationData).
   if (context.now !== undefined) {
@@ -192,6 +213,7 @@ function checkExecution(
   counters: Counters,
   callData: Uint8Array,
   tokens: Readonly<Record<string, TokenInfo>>,
+  claimed: bigint | undefined,
 ) {
   const decoded = decodeExecute(callData)
   if (!decoded) throw callRefusals.calldataMalformed()
@@ -201,7 +223,7 @@ function checkExecution(
   const tryMode = execType === EXECTYPE_TRY
   const exec = decoded.executionCalldata
   const check = (index: number, call: DecodedCall, delegatecall: boolean) =>
-    checkCall(session, counters, index, call, { tryMode, delegatecall }, tokens)
+    checkCall(session, counters, index, call, { tryMode, delegatecall }, tokens, claimed)
 
   if (callType === CALLTYPE_SINGLE) {
     const call = decodeSingle(exec)
@@ -234,6 +256,7 @@ function checkCall(
   call: DecodedCall,
   callType: { tryMode: boolean; delegatecall: boolean },
   tokens: Readonly<Record<string, TokenInfo>>,
+  claimed: bigint | undefined,
 ): void {
   const { target, value, data } = call
   const permission = session.permissions.find((p) => p.target === target)
@@ -251,6 +274,9 @@ function checkCall(
       throw callRefusals.usesExceeded(index, target, permission.maxUses)
     }
     usage.uses += 1n
+  }
+  if (claimed !== undefined && permission.recurring) {
+    chargePeriod(permission.recurring, usage, index, target, value, tokenAmount(permission, data), claimed, tokens)
   }
 
   if (data.length === 0 && permission.allowEmptyCalldata) return
@@ -285,6 +311,58 @@ function checkCall(
       : undefined
     throw callRefusals.ruleViolated(index, target, selector, broken, { rule: says })
   }
+}
+
+/** `_tokenAmount`: what a permitted token function moves, else 0 (malformed counts 0 here). */
+function tokenAmount(permission: Permission, data: Uint8Array): bigint {
+  if (data.length < 4) return 0n
+  const selector = toHex(data.subarray(0, 4))
+  if (!isTokenSelector(selector) || !permission.selectors.includes(selector)) return 0n
+  return amountOf(selector, data) ?? 0n
+}
+
+/** `_chargePeriod`: the period of the claimed time, never one before the last charged. */
+function chargePeriod(
+  recurrence: Recurrence,
+  usage: TargetUsage,
+  index: number,
+  target: Address,
+  value: bigint,
+  amount: bigint,
+  claimed: bigint,
+  tokens: Readonly<Record<string, TokenInfo>>,
+) {
+  const start = BigInt(recurrence.start)
+  if (claimed < start) throw callRefusals.timeClaimInvalid(index, target, claimed)
+  const period = (claimed - start) / BigInt(recurrence.period)
+  const last = usage.period ?? { index: 0n, tokenSpent: 0n, valueSpent: 0n, uses: 0n }
+  if (period < last.index) throw callRefusals.periodStale(index, target, period, last.index)
+  const counted = period > last.index ? { index: period, tokenSpent: 0n, valueSpent: 0n, uses: 0n } : last
+  usage.period = counted
+  const exceeded = (kind: 'token' | 'value' | 'uses', spent: bigint, more: bigint, limit: bigint) =>
+    new PeriodLimitExceededError({
+      index,
+      target,
+      kind,
+      period,
+      spent,
+      amount: more,
+      limit,
+      resetsAt: recurrence.start + (Number(period) + 1) * recurrence.period,
+      token: tokens[target],
+    })
+  if (recurrence.maxUses !== undefined) {
+    if (counted.uses >= recurrence.maxUses) throw exceeded('uses', counted.uses, 1n, recurrence.maxUses)
+    counted.uses += 1n
+  }
+  if (recurrence.valueLimit !== undefined && value > recurrence.valueLimit - counted.valueSpent) {
+    throw exceeded('value', counted.valueSpent, value, recurrence.valueLimit)
+  }
+  counted.valueSpent += value
+  if (recurrence.tokenLimit !== undefined && amount > recurrence.tokenLimit - counted.tokenSpent) {
+    throw exceeded('token', counted.tokenSpent, amount, recurrence.tokenLimit)
+  }
+  counted.tokenSpent += amount
 }
 
 function chargeValue(permission: Permission, usage: TargetUsage, index: number, target: Address, value: bigint) {

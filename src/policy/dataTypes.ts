@@ -36,6 +36,43 @@ export type ArgRuleInput = {
   value: unknown
 }
 
+/**
+ * Limits that renew every `period` seconds, counted from `start` (seconds): period `k` is
+ * `[start + k·period, start + (k+1)·period - 1]`. At least one limit is given; each counts
+ * what the permission's lifetime limit of the same name counts, and both apply.
+ * - `tokenLimit`: token amount per period (`transfer`, `approve`, `transferFrom`, `increaseAllowance`).
+ * - `valueLimit`: native value per period.
+ * - `maxUses`: calls to the destination per period (a rate limit).
+ */
+export type Recurrence = {
+  period: number
+  start: number
+  tokenLimit?: bigint | undefined
+  valueLimit?: bigint | undefined
+  maxUses?: bigint | undefined
+}
+
+/**
+ * Recurring limits as a person writes them.
+ *
+ * @example
+ * { period: 'day', tokenAmount: 10n * 10n ** 6n } // 10 USDC a day
+ * { period: 60, maxUses: 5 } // at most 5 calls a minute
+ */
+export type RecurrenceInput = {
+  /** `'hour'`, `'day'` (86,400 s), `'week'` (604,800 s), or seconds. */
+  period: 'hour' | 'day' | 'week' | number
+  /** When the first period starts; defineSession uses the session's start (or now). */
+  start?: Timestamp | undefined
+  /** Token amount per period (base units); `tokenLimit` is the same. */
+  tokenAmount?: AmountInput | undefined
+  tokenLimit?: AmountInput | undefined
+  /** Native value per period (wei). */
+  valueLimit?: AmountInput | undefined
+  /** Calls per period. */
+  maxUses?: AmountInput | undefined
+}
+
 /** Native value a permission allows: per call and in total (absent fields: no limit). */
 export type ValueLimit = { perCall?: bigint | undefined; total?: bigint | undefined }
 
@@ -58,6 +95,8 @@ export type Permission = {
   valueLimit?: ValueLimit | undefined
   maxUses?: bigint | undefined
   rules?: readonly ArgRule[] | undefined
+  /** Limits that renew every period, beside the lifetime ones. */
+  recurring?: Recurrence | undefined
   allowDelegatecall?: boolean | undefined
   allowTryMode?: boolean | undefined
   allowEmptyCalldata?: boolean | undefined
@@ -85,6 +124,8 @@ export type SeedPermission = {
   maxUses?: AmountInput | undefined
   /** Conditions on arguments. */
   rules?: readonly (ArgRuleInput | ArgRule)[] | undefined
+  /** Limits that renew every period ("10 USDC a day", "5 calls a minute"). */
+  recurring?: RecurrenceInput | undefined
   allowDelegatecall?: boolean | undefined
   allowTryMode?: boolean | undefined
   allowEmptyCalldata?: boolean | undefined

@@ -9,6 +9,12 @@ export const PERMISSION_EMPTY_CALLDATA = 1 << 2
 // ── SessionState.flags (stored) ──
 export const SESSION_PAYMASTERS = 1 << 0
 export const SESSION_GAS_UNLIMITED = 1 << 1
+export const SESSION_RECURRING = 1 << 2
+
+// ── TargetPolicy.period flags ──
+export const PERIOD_TOKEN_LIMITED = 1 << 0
+export const PERIOD_VALUE_LIMITED = 1 << 1
+export const PERIOD_USES_LIMITED = 1 << 2
 
 // ── ArgRule.condition: the index in this list ──
 export const ruleConditions = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'oneOf'] as const

@@ -120,7 +120,11 @@ export function defineSession(parameters: DefineSessionParameters): Session {
       fix: 'list at least one { whitelistDestination, whitelistMethods }',
     })
   }
-  const permissions: Permission[] = inputs.map((input, i) => toPermission(input, `permissions[${i}]`))
+  // Recurring limits count their periods from the session's start, or from now.
+  const recurrenceStart = validAfter === 0 ? now : validAfter
+  const permissions: Permission[] = inputs.map((input, i) =>
+    toPermission(input, `permissions[${i}]`, { recurrenceStart }),
+  )
   const gasBudget = parameters.gasBudget === undefined ? defaultGasBudget : parameters.gasBudget
   // The same checks as a session received from elsewhere: one validation path for all.
   return assertSession(

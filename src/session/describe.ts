@@ -14,9 +14,10 @@ import type { InvalidParameterError } from '../errors/parameter.js'
 import type { UntrustedModuleError } from '../errors/session.js'
 import type { ArgRule, Permission, Session } from '../policy/dataTypes.js'
 import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
-import { formatAmount } from '../utils/format.js'
+import { formatAmount, formatTime } from '../utils/format.js'
 import { assertSession } from './encode.js'
 import { exposureOf, type SessionExposure } from './exposure.js'
+import { periodSeconds } from './permissions.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
 
 /** The name of a token function ("transfer"), for a selector given without its signature. */
@@ -140,7 +141,9 @@ async function describeAllowances(
   session: Session,
   meta: Record<string, TokenMeta>,
 ): Promise<string[]> {
-  const tokens = session.permissions.filter((p) => p.tokenLimit !== undefined).map((p) => p.target)
+  const tokens = session.permissions
+    .filter((p) => p.tokenLimit !== undefined || p.recurring?.tokenLimit !== undefined)
+    .map((p) => p.target)
   // Destinations, and paymasters: a token paymaster takes its fee through an allowance.
   const spenders = [...session.permissions.map((p) => p.target), ...session.paymasters]
   const pairs = tokens.flatMap((token) => spenders.filter((s) => s !== token).map((spender) => ({ token, spender })))
@@ -172,7 +175,7 @@ function describePermission(p: Permission, meta: TokenMeta, warnings: string[]):
   ]
   const amount = (n: bigint) => unitsOf(n, meta) ?? `${n} (base units)`
   if (p.tokenLimit !== undefined) first.push(`at most ${amount(p.tokenLimit)} in total`)
-  else if (p.selectors.some(isTokenSelector)) {
+  else if (p.selectors.some(isTokenSelector) && p.recurring?.tokenLimit === undefined) {
     warnings.push(
       `⚠ No limit on the amount of ${label} that ${methods.filter((_, i) => isTokenSelector(p.selectors[i])).join(', ')} may move`,
     )
@@ -185,12 +188,29 @@ function describePermission(p: Permission, meta: TokenMeta, warnings: string[]):
     const total =
       p.valueLimit.total === undefined ? 'no total limit' : `${formatEther(p.valueLimit.total)} ETH in total`
     lines.push(`  May send ETH with these calls: up to ${per} per call, ${total}`)
-    if (p.valueLimit.total === undefined) warnings.push(`⚠ No total limit on the ETH the key may send to ${label}`)
+    if (p.valueLimit.total === undefined && p.recurring?.valueLimit === undefined)
+      warnings.push(`⚠ No total limit on the ETH the key may send to ${label}`)
+  }
+  if (p.recurring) {
+    const { period, start, tokenLimit, valueLimit, maxUses } = p.recurring
+    const per = `per ${periodName(period)}`
+    const limits = [
+      tokenLimit === undefined ? undefined : `at most ${amount(tokenLimit)} ${per}`,
+      valueLimit === undefined ? undefined : `at most ${formatEther(valueLimit)} ETH sent ${per}`,
+      maxUses === undefined ? undefined : `at most ${maxUses} call${maxUses === 1n ? '' : 's'} ${per}`,
+    ].filter((l) => l !== undefined)
+    lines.push(`  Renews every ${periodName(period)}, counted from ${formatTime(start)}: ${limits.join(', ')}`)
   }
   for (const rule of p.rules ?? []) lines.push(`  Only if ${describeRule(rule, meta)}`)
   if (p.allowTryMode) lines.push('  Calls may run in try-mode (a failing call does not stop the others)')
   if (p.allowDelegatecall) warnings.push(`⚠ May delegatecall ${label}: its code runs as the account itself`)
   return lines
+}
+
+/** "day", "week", "hour", or "90 s". */
+function periodName(seconds: number): string {
+  const name = Object.entries(periodSeconds).find(([, s]) => s === seconds)?.[0]
+  return name ?? `${seconds} s`
 }
 
 const symbols: Record<ArgRule['condition'], string> = {

@@ -28,6 +28,7 @@ export type SessionConfigStruct = {
     maxUses: bigint
     flags: number
     rules: readonly { selector: Hex; word: number; condition: number; bits: number; values: readonly Hex[] }[]
+    recurring: { start: number; period: number; tokenLimit: bigint; valueLimit: bigint; maxUses: bigint }
   }[]
 }
 
@@ -67,6 +68,16 @@ export function toSessionConfig(session: Session): SessionConfigStruct {
         bits: r.bits,
         values: r.values,
       })),
+      // All zero: no recurring limits.
+      recurring: p.recurring
+        ? {
+            start: p.recurring.start,
+            period: p.recurring.period,
+            tokenLimit: p.recurring.tokenLimit ?? maxUint256,
+            valueLimit: p.recurring.valueLimit ?? maxUint256,
+            maxUses: p.recurring.maxUses ?? maxUint256,
+          }
+        : { start: 0, period: 0, tokenLimit: 0n, valueLimit: 0n, maxUses: 0n },
     })),
   }
 }

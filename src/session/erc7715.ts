@@ -1,6 +1,6 @@
 import { type Address, type Hex, numberToHex } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
-import type { ArgRule, PermissionInput, Session } from '../policy/dataTypes.js'
+import type { ArgRule, PermissionInput, RecurrenceInput, Session } from '../policy/dataTypes.js'
 import { maxGasBudget, maxTokenLimit, parseAddress, parseAmount, parseTimestamp } from '../utils/parse.js'
 import { type DefineSessionParameters, defineSession } from './defineSession.js'
 import { assertSession } from './encode.js'
@@ -17,6 +17,11 @@ export type Erc7715Permission = (
   | { type: 'contract-call'; data: { address: Address; calls: readonly string[] } }
   | { type: 'erc20-token-transfer'; data: { address: Address; ticker?: string } }
   | { type: 'native-token-transfer'; data: { ticker?: string } }
+  | {
+      type: 'erc20-token-periodic'
+      data: { tokenAddress: Address; periodAmount: Hex | bigint; periodDuration: number; startTime?: number }
+    }
+  | { type: 'native-token-periodic'; data: { periodAmount: Hex | bigint; periodDuration: number; startTime?: number } }
   | { type: { custom: string }; data: unknown }
 ) & { policies: readonly Erc7715Policy[]; required?: boolean | undefined }
 
@@ -39,6 +44,8 @@ const custom = {
   value: 'session-keys/value-limit',
   /** ERC-7579 call types a permission allows (a policy). */
   callTypes: 'session-keys/call-types',
+  /** Limits that renew every period: `{ period, start, tokenAmount?, valueLimit?, maxUses? }`. */
+  recurring: 'session-keys/recurring',
 } as const
 
 type Raw = Record<string, unknown>
@@ -87,6 +94,7 @@ export function fromErc7715Request(
   const ignored: string[] = []
   const permissions: PermissionInput[] = []
   let nativeAllowance: bigint | undefined
+  let nativePeriodic: Raw | undefined
   let terms: Raw = {}
 
   // Session-wide terms first: the start bounds what a rate limit's interval must cover.
@@ -123,15 +131,27 @@ export function fromErc7715Request(
       } else if (policy.type === 'rate-limit') {
         const count = parseAmount(data.count, `${pfield}.data.count`, 2n ** 64n - 1n)
         const interval = data.interval
-        if (typeof interval !== 'number' || !Number.isSafeInteger(interval) || interval < span) {
+        if (typeof interval !== 'number' || !Number.isSafeInteger(interval) || interval < 1) {
           throw new InvalidParameterError({
             field: `${pfield}.data.interval`,
             value: interval,
-            reason: `a rate limit is enforced only as a count over the whole session (${span} s from now); a shorter interval cannot be`,
-            fix: 'ask for a count over the whole session, or split the work across sessions',
+            reason: 'not an interval in seconds',
           })
         }
-        restrictions.maxUses = count
+        // A count over the whole session is a lifetime limit; a shorter interval renews.
+        if (interval >= span) restrictions.maxUses = count
+        else
+          restrictions.recurring = withRecurring(
+            restrictions.recurring as Raw | undefined,
+            { period: interval, maxUses: count },
+            pfield,
+          )
+      } else if (customName(policy.type) === custom.recurring) {
+        restrictions.recurring = withRecurring(
+          restrictions.recurring as Raw | undefined,
+          recurringOf(data, `${pfield}.data`),
+          pfield,
+        )
       } else if (isRules) {
         if (!Array.isArray(policy.data)) {
           throw new InvalidParameterError({
@@ -161,6 +181,17 @@ export function fromErc7715Request(
       }
     })
     const data = p.type === 'native-token-transfer' ? {} : object(p.data, `${field}.data`)
+    // ERC-7715's periodic allowances (MetaMask's types): a transfer that renews every period.
+    const periodic = (amountKey: 'tokenAmount' | 'valueLimit') =>
+      withRecurring(
+        restrictions.recurring as Raw | undefined,
+        {
+          period: data.periodDuration,
+          ...(data.startTime === undefined ? {} : { start: data.startTime }),
+          [amountKey]: toBigInt(data.periodAmount, `${field}.data.periodAmount`),
+        },
+        `${field}.data`,
+      )
     if (p.type === 'contract-call') {
       const calls = data.calls
       if (!Array.isArray(calls)) {
@@ -177,6 +208,22 @@ export function fromErc7715Request(
         whitelistMethods: ['transfer(address,uint256)'],
         ...restrictions,
       })
+    } else if (p.type === 'erc20-token-periodic') {
+      permissions.push({
+        whitelistDestination: data.tokenAddress as Address,
+        whitelistMethods: ['transfer(address,uint256)'],
+        ...restrictions,
+        recurring: periodic('tokenAmount') as RecurrenceInput,
+      })
+    } else if (p.type === 'native-token-periodic') {
+      if (Object.keys(restrictions).length > 0 || nativePeriodic !== undefined) {
+        throw new InvalidParameterError({
+          field,
+          reason: 'a periodic native allowance maps only alone (no policy, one per request)',
+          fix: 'request it without policies, together with exactly one contract-call permission',
+        })
+      }
+      nativePeriodic = periodic('valueLimit')
     } else if (p.type === 'native-token-transfer') {
       const { tokenAmount, ...others } = restrictions
       if (tokenAmount === undefined || Object.keys(others).length > 0) {
@@ -210,6 +257,22 @@ export function fromErc7715Request(
       throw new InvalidParameterError({ field: 'request.permissions', reason: 'two value limits on one destination' })
     }
     permissions[0] = { ...only, valueLimit: { total: nativeAllowance } } as PermissionInput
+  }
+  if (nativePeriodic !== undefined) {
+    if (permissions.length !== 1) {
+      throw new InvalidParameterError({
+        field: 'request.permissions',
+        reason: `a native allowance applies per destination, and the request has ${permissions.length} destinations`,
+        fix: 'request the periodic native allowance together with exactly one contract-call permission',
+      })
+    }
+    const only = permissions[0] as Raw
+    // Value is allowed (no total beyond what the periods add up to), at most so much per period.
+    permissions[0] = {
+      ...only,
+      valueLimit: only.valueLimit ?? {},
+      recurring: withRecurring(only.recurring as Raw | undefined, nativePeriodic, 'request.permissions'),
+    } as PermissionInput
   }
   const session = defineSession({
     account,
@@ -255,6 +318,19 @@ export function toErc7715Request(input: Session): Erc7715Request {
     }
     if (p.maxUses !== undefined) policies.push({ type: 'rate-limit', data: { count: Number(p.maxUses), interval } })
     if (p.rules?.length) policies.push({ type: { custom: custom.rules }, data: p.rules })
+    if (p.recurring) {
+      const { period, start, tokenLimit, valueLimit, maxUses } = p.recurring
+      policies.push({
+        type: { custom: custom.recurring },
+        data: {
+          period,
+          start,
+          ...(tokenLimit === undefined ? {} : { tokenAmount: numberToHex(tokenLimit) }),
+          ...(valueLimit === undefined ? {} : { valueLimit: numberToHex(valueLimit) }),
+          ...(maxUses === undefined ? {} : { maxUses: numberToHex(maxUses) }),
+        },
+      })
+    }
     if (p.valueLimit) {
       policies.push({
         type: { custom: custom.value },
@@ -427,6 +503,39 @@ export function fromExecutionPermissionRequests(
     },
     options,
   )
+}
+
+/** This SDK's recurring policy: amounts as hex or decimal strings. */
+function recurringOf(data: Raw, field: string): Raw {
+  const amount = (key: string) => (data[key] === undefined ? {} : { [key]: toBigInt(data[key], `${field}.${key}`) })
+  return {
+    period: data.period,
+    ...(data.start === undefined ? {} : { start: data.start }),
+    ...amount('tokenAmount'),
+    ...amount('valueLimit'),
+    ...amount('maxUses'),
+  }
+}
+
+/**
+ * Adds recurring limits to a permission's: one period per permission (the module keeps one),
+ * and no limit given twice. The limits are checked when the session is defined.
+ */
+function withRecurring(current: Raw | undefined, more: Raw, field: string): Raw {
+  if (current === undefined) return more
+  const clash = ['start', 'tokenAmount', 'valueLimit', 'maxUses'].find(
+    (key) => current[key] !== undefined && more[key] !== undefined && current[key] !== more[key],
+  )
+  if (current.period !== more.period || clash) {
+    throw new InvalidParameterError({
+      field,
+      reason: clash
+        ? `two recurring ${clash} values on one destination`
+        : `recurring limits of ${String(current.period)} s and ${String(more.period)} s on one destination: a permission renews on one period`,
+      fix: 'ask for one period per destination',
+    })
+  }
+  return { ...current, ...more }
 }
 
 /** A type name of this SDK's (`session-keys/…`) as the older shape's `{ custom }` object. */

@@ -61,18 +61,27 @@ export function exposureOf(checked: Session, knownModule: boolean): SessionExpos
   for (const p of checked.permissions) {
     const labels = p.selectors.map((s, i) => p.methods?.[i] ?? tokenFunctionSignatures[s] ?? s)
     const tokenMethods = labels.filter((_, i) => isTokenSelector(p.selectors[i]))
+    // A recurring limit bounds the session's life at (per period) × (periods it overlaps).
+    const periods = p.recurring ? periodsOf(checked, p.recurring) : 0n
+    const perLife = (perPeriod: bigint | undefined) => (perPeriod === undefined ? undefined : perPeriod * periods)
+    const tokenMax = min(p.tokenLimit, perLife(p.recurring?.tokenLimit))
+    const maxUses = min(p.maxUses, perLife(p.recurring?.maxUses))
     if (tokenMethods.length > 0) {
       tokens.push(
         everything
           ? { token: p.target, max: 'unbounded', reason: everything }
-          : p.tokenLimit !== undefined
-            ? { token: p.target, max: p.tokenLimit }
+          : tokenMax !== undefined
+            ? { token: p.target, max: tokenMax }
             : { token: p.target, max: 'unbounded', reason: `no token limit on ${tokenMethods.join(', ')}` },
       )
     }
     const others = labels.filter((_, i) => !isTokenSelector(p.selectors[i]))
-    if (others.length > 0) otherMethods.push({ target: p.target, methods: others, maxUses: p.maxUses })
-    value = addValue(value, p.target, p.valueLimit, p.maxUses)
+    if (others.length > 0) otherMethods.push({ target: p.target, methods: others, maxUses })
+    const valueLimit =
+      p.valueLimit && p.recurring?.valueLimit !== undefined
+        ? { ...p.valueLimit, total: min(p.valueLimit.total, perLife(p.recurring.valueLimit)) }
+        : p.valueLimit
+    value = addValue(value, p.target, valueLimit, maxUses)
   }
   if (everything) value = { max: 'unbounded', reason: everything }
   const gas: ExposureBound =
@@ -84,6 +93,19 @@ export function exposureOf(checked: Session, knownModule: boolean): SessionExpos
   const bounded =
     tokens.every((t) => t.max !== 'unbounded') && value.max !== 'unbounded' && gas.max !== 'unbounded' && !everything
   return { tokens, value, gas, otherMethods, bounded }
+}
+
+/** How many periods of a recurrence the session's window touches (usable from the later start). */
+export function periodsOf(session: Session, recurrence: { start: number; period: number }): bigint {
+  const { start, period } = recurrence
+  if (session.validUntil < start) return 0n
+  const first = Math.floor((Math.max(session.validAfter, start) - start) / period)
+  const last = Math.floor((session.validUntil - start) / period)
+  return BigInt(last - first + 1)
+}
+
+function min(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
+  return a === undefined ? b : b === undefined || a < b ? a : b
 }
 
 /** Adds one destination's most native value to the running bound. */

@@ -66,6 +66,14 @@ export const sessionGrantTypes = {
     { name: 'maxUses', type: 'uint256' },
     { name: 'flags', type: 'uint8' },
     { name: 'rules', type: 'SessionRule[]' },
+    { name: 'recurring', type: 'SessionRecurrence' },
+  ],
+  SessionRecurrence: [
+    { name: 'start', type: 'uint48' },
+    { name: 'period', type: 'uint32' },
+    { name: 'tokenLimit', type: 'uint256' },
+    { name: 'valueLimit', type: 'uint256' },
+    { name: 'maxUses', type: 'uint256' },
   ],
   SessionRule: [
     { name: 'selector', type: 'bytes4' },
@@ -356,6 +364,10 @@ function parseDeadline(value: unknown, field: string): number {
 function toTypedConfig(config: SessionConfigStruct) {
   return {
     ...config,
-    permissions: config.permissions.map((p) => ({ ...p, rules: p.rules.map((r) => ({ ...r })) })),
+    permissions: config.permissions.map((p) => ({
+      ...p,
+      rules: p.rules.map((r) => ({ ...r })),
+      recurring: { ...p.recurring },
+    })),
   }
 }

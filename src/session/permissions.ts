@@ -9,9 +9,16 @@ import {
   toFunctionSignature,
 } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
-import type { ArgRule, Permission, PermissionInput, SeedPermission, ValueLimit } from '../policy/dataTypes.js'
+import type {
+  ArgRule,
+  Permission,
+  PermissionInput,
+  Recurrence,
+  SeedPermission,
+  ValueLimit,
+} from '../policy/dataTypes.js'
 import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
-import { parseAddress, parseAmount } from '../utils/parse.js'
+import { parseAddress, parseAmount, parseTimestamp } from '../utils/parse.js'
 import { maxRulesPerSelector, toArgRule } from './rules.js'
 
 /** At most this many selectors per permission (keeps the grant's gas bounded). */
@@ -181,7 +188,11 @@ function editDistance(a: string, b: string): number {
  *   tokenAmount: 1000n * 10n ** 18n,
  * })
  */
-export function toPermission(input: PermissionInput, field = 'permission'): Permission {
+export function toPermission(
+  input: PermissionInput,
+  field = 'permission',
+  defaults: { recurrenceStart?: number | undefined } = {},
+): Permission {
   if (typeof input !== 'object' || input === null) {
     throw new InvalidParameterError({
       field,
@@ -244,13 +255,14 @@ export function toPermission(input: PermissionInput, field = 'permission'): Perm
   const methodLabels = (given as string[] | undefined) ?? labels
   const limit = raw[names.limit]
   const tokenLimit = limit === undefined ? undefined : parseAmount(limit, `${field}.${names.limit}`)
-  if (tokenLimit !== undefined) {
+  const recurring = parseRecurrence(raw.recurring, `${field}.recurring`, defaults.recurrenceStart)
+  if (tokenLimit !== undefined || recurring?.tokenLimit !== undefined) {
     // The module counts only the token functions: a limit beside any other method would be
     // shown as "at most N in total" while that method moves tokens uncounted.
     const uncountable = selectors.findIndex((selector) => !isTokenSelector(selector))
     if (uncountable >= 0) {
       throw new InvalidParameterError({
-        field: `${field}.${names.limit}`,
+        field: tokenLimit === undefined ? `${field}.recurring.tokenAmount` : `${field}.${names.limit}`,
         value: methodLabelsOf(raw.methods, labels)[uncountable],
         reason: `a token limit counts only ${Object.values(tokenFunctionSignatures).join(', ')}; ${methodLabelsOf(raw.methods, labels)[uncountable]} could move tokens uncounted`,
         fix: 'grant that method in a permission without tokenAmount (shown as unlimited), or leave it out',
@@ -270,6 +282,7 @@ export function toPermission(input: PermissionInput, field = 'permission'): Perm
     ...(valueLimit === undefined ? {} : { valueLimit }),
     ...(maxUses === undefined ? {} : { maxUses }),
     ...(rules.length === 0 ? {} : { rules }),
+    ...(recurring === undefined ? {} : { recurring }),
     ...(allowDelegatecall ? { allowDelegatecall } : {}),
     ...(allowTryMode ? { allowTryMode } : {}),
     ...(allowEmptyCalldata ? { allowEmptyCalldata } : {}),
@@ -284,6 +297,73 @@ function parseFlag(value: unknown, field: string): boolean {
   if (value === undefined) return false
   if (typeof value !== 'boolean') throw new InvalidParameterError({ field, value, reason: 'not a boolean' })
   return value
+}
+
+/** Period names and their length in seconds (a calendar month has no fixed length: give seconds). */
+export const periodSeconds = { hour: 3_600, day: 86_400, week: 604_800 } as const
+
+/** The widest per-period call count the module stores (56 bits). */
+const maxPeriodUses = 2n ** 56n - 1n
+
+function parseRecurrence(value: unknown, field: string, defaultStart: number | undefined): Recurrence | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidParameterError({
+      field,
+      value,
+      reason: 'not an object',
+      fix: "give { period: 'day', tokenAmount } (or valueLimit, maxUses)",
+    })
+  }
+  const r = value as Record<string, unknown>
+  const named = typeof r.period === 'string' ? periodSeconds[r.period as keyof typeof periodSeconds] : undefined
+  const period = named ?? r.period
+  if (typeof period !== 'number' || !Number.isSafeInteger(period) || period < 1 || period >= 2 ** 32) {
+    throw new InvalidParameterError({
+      field: `${field}.period`,
+      value: r.period,
+      reason: 'not a period',
+      fix: "give 'hour', 'day', 'week', or a whole number of seconds from 1 to 2^32 - 1",
+    })
+  }
+  if (r.start === undefined && defaultStart === undefined) {
+    throw new InvalidParameterError({
+      field: `${field}.start`,
+      reason: 'missing',
+      fix: 'give when the first period starts (seconds), or define the session with defineSession',
+    })
+  }
+  const start = r.start === undefined ? (defaultStart as number) : parseTimestamp(r.start, `${field}.start`)
+  if (start === 0) {
+    throw new InvalidParameterError({ field: `${field}.start`, value: start, reason: 'must be after 0' })
+  }
+  if (r.tokenAmount !== undefined && r.tokenLimit !== undefined) {
+    throw new InvalidParameterError({
+      field: `${field}.tokenLimit`,
+      reason: 'both tokenAmount and tokenLimit given',
+      fix: 'give one of them',
+    })
+  }
+  const tokenInput = r.tokenAmount ?? r.tokenLimit
+  const tokenField = `${field}.${r.tokenAmount === undefined ? 'tokenLimit' : 'tokenAmount'}`
+  const tokenLimit = tokenInput === undefined ? undefined : parseAmount(tokenInput, tokenField)
+  const valueLimit =
+    r.valueLimit === undefined ? undefined : parseAmount(r.valueLimit, `${field}.valueLimit`, 2n ** 128n - 1n)
+  const maxUses = r.maxUses === undefined ? undefined : parseAmount(r.maxUses, `${field}.maxUses`, maxPeriodUses)
+  if (tokenLimit === undefined && valueLimit === undefined && maxUses === undefined) {
+    throw new InvalidParameterError({
+      field,
+      reason: 'no recurring limit given',
+      fix: 'give tokenAmount, valueLimit or maxUses per period',
+    })
+  }
+  return {
+    period,
+    start,
+    ...(tokenLimit === undefined ? {} : { tokenLimit }),
+    ...(valueLimit === undefined ? {} : { valueLimit }),
+    ...(maxUses === undefined ? {} : { maxUses }),
+  }
 }
 
 function parseValueLimit(value: unknown, field: string): ValueLimit | undefined {

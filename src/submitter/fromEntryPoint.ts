@@ -4,6 +4,7 @@ import type { BaseError } from '../errors/base.js'
 import { callRefusals } from '../errors/callRefusals.js'
 import {
   InvalidSessionSignatureError,
+  PeriodLimitExceededError,
   SessionDisabledError,
   SessionExpiredError,
   SessionGrantEpochInvalidError,
@@ -54,6 +55,14 @@ export function fromEntryPointRejection(
       if (now === undefined || now > context.enableBefore) {
         return new SessionGrantExpiredError({ sessionId: session.id, enableBefore: context.enableBefore, cause })
       }
+    }
+    // Inside the session's window, a session with recurring limits was refused for the period
+    // its signature claims: the operation was validated in another period.
+    if (
+      session.permissions.some((p) => p.recurring !== undefined) &&
+      (now === undefined || (now >= session.validAfter && now <= session.validUntil))
+    ) {
+      return callRefusals.periodPassed({ cause })
     }
     return new SessionExpiredError({ sessionId: session.id, validUntil: session.validUntil, cause })
   }
@@ -125,6 +134,25 @@ function decodeModuleError(data: Hex, cause: unknown, session: Session | undefin
         cause,
         budget: typeof session?.gasBudget === 'bigint' ? session.gasBudget : undefined,
       })
+    case 'SessionTimeClaimInvalid':
+      return callRefusals.timeClaimInvalid(index, target, args[2] as bigint, { cause })
+    case 'SessionPeriodStale':
+      return callRefusals.periodStale(index, target, args[2] as bigint, args[3] as bigint, { cause })
+    case 'SessionPeriodLimitExceeded': {
+      const period = args[3] as bigint
+      const recurring = session?.permissions.find((p) => p.target === target)?.recurring
+      return new PeriodLimitExceededError({
+        index,
+        target: target as Address,
+        kind: (['token', 'value', 'uses'] as const)[Number(args[2])] ?? 'token',
+        period,
+        spent: args[4] as bigint,
+        amount: args[5] as bigint,
+        limit: args[6] as bigint,
+        resetsAt: recurring ? recurring.start + (Number(period) + 1) * recurring.period : undefined,
+        cause,
+      })
+    }
     case 'SessionLimitExceeded':
       return new SpendingLimitExceededError({
         index,

@@ -2,7 +2,7 @@ import { type Call, type Client, getAddress } from 'viem'
 import type { SmartAccount } from 'viem/account-abstraction'
 import { readTokenMetadata } from '../actions/readTokenMetadata.js'
 import { InvalidParameterError } from '../errors/parameter.js'
-import { SpendingLimitExceededError } from '../errors/session.js'
+import { PeriodLimitExceededError, SpendingLimitExceededError } from '../errors/session.js'
 import type { Session } from '../policy/dataTypes.js'
 import type { SessionGrant } from '../session/grant.js'
 import { parseAddress } from '../utils/parse.js'
@@ -36,19 +36,15 @@ export function sessionOf(account: SmartAccount): { session: Session | undefined
  * its symbol and decimals (as the pre-flight check states it). Anything else is returned as is.
  */
 export async function inTokenUnits(client: Client, error: unknown): Promise<unknown> {
-  if (!(error instanceof SpendingLimitExceededError)) return error
+  const periodic = error instanceof PeriodLimitExceededError && error.kind === 'token'
+  if (!(error instanceof SpendingLimitExceededError) && !periodic) return error
   const { [getAddress(error.target)]: meta } = await readTokenMetadata(client, {
     addresses: [error.target],
     fields: ['symbol', 'decimals'],
   })
   if (meta?.symbol === undefined || meta.decimals === undefined) return error
-  return new SpendingLimitExceededError({
-    index: error.index,
-    target: error.target,
-    spent: error.spent,
-    amount: error.amount,
-    limit: error.limit,
-    token: { symbol: meta.symbol, decimals: meta.decimals },
-    cause: error.cause,
-  })
+  const token = { symbol: meta.symbol, decimals: meta.decimals }
+  return error instanceof PeriodLimitExceededError
+    ? new PeriodLimitExceededError({ ...error, token, cause: error.cause })
+    : new SpendingLimitExceededError({ ...error, token, cause: error.cause })
 }

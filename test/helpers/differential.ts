@@ -2,8 +2,8 @@
  * Differential testing of the two implementations of the session rules: the module (through
  * the real EntryPoint, `handleOps` simulated) and the SDK's pre-flight check. Random sessions
  * and random operations — single and batch calls, well-formed and malformed calldata, value,
- * call types, windows, revocations — must get the same verdict from both, down to the rule
- * broken and the call index.
+ * call types, windows, revocations, recurring limits — must get the same verdict from both,
+ * down to the rule broken and the call index.
  */
 
 import fc from 'fast-check'
@@ -31,9 +31,12 @@ import {
   findEntryPointRejection,
   fromEntryPointRejection,
   generateSessionKey,
+  getValidationTime,
   InvalidParameterError,
+  PeriodLimitExceededError,
   type PermissionInput,
   preflight,
+  type SeedPermission,
   SessionDisabledError,
   SessionExpiredError,
   SessionNotYetValidError,
@@ -84,6 +87,8 @@ type PermissionSpec = {
   maxUses?: number
   rule?: { condition: 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'oneOf'; values: bigint[] }
   markRules?: MarkRule[]
+  /** Recurring limits: periods of `period` seconds that started `elapsed` seconds before the session's creation. */
+  recurring?: { period: number; elapsed: number; tokenLimit?: bigint; valueLimit?: bigint; maxUses?: number }
   allowTryMode: boolean
   allowDelegatecall: boolean
   allowEmptyCalldata: boolean
@@ -135,6 +140,20 @@ const permissionSpec: fc.Arbitrary<PermissionSpec> = fc
       ),
       3,
     ),
+    recurring: sometimes(
+      fc
+        .record(
+          {
+            period: fc.constantFrom(15, 60, 3600),
+            elapsed: fc.integer({ min: 0, max: 4000 }),
+            tokenLimit: fc.bigInt({ min: 0n, max: 2000n }),
+            valueLimit: fc.bigInt({ min: 0n, max: 80n }),
+            maxUses: fc.integer({ min: 0, max: 3 }),
+          },
+          { requiredKeys: ['period', 'elapsed'] },
+        )
+        .filter((r) => r.tokenLimit !== undefined || r.valueLimit !== undefined || r.maxUses !== undefined),
+    ),
     allowTryMode: fc.boolean(),
     allowDelegatecall: fc.boolean(),
     allowEmptyCalldata: fc.boolean(),
@@ -144,9 +163,16 @@ const permissionSpec: fc.Arbitrary<PermissionSpec> = fc
   })
   .map(({ mixedLimit, ...p }) => {
     const tokenMethods = p.methods.filter((m) => m !== 'ping' && m !== 'poke' && m !== 'mark')
-    if (p.tokenLimit !== undefined && mixedLimit > 0) {
+    const counted = p.tokenLimit !== undefined || p.recurring?.tokenLimit !== undefined
+    if (counted && mixedLimit > 0) {
       if (tokenMethods.length > 0) p.methods = tokenMethods
-      else p.tokenLimit = undefined
+      else {
+        p.tokenLimit = undefined
+        if (p.recurring?.tokenLimit !== undefined) {
+          const { tokenLimit: _dropped, ...rest } = p.recurring
+          p.recurring = rest.valueLimit === undefined && rest.maxUses === undefined ? undefined : rest
+        }
+      }
     }
     // Rules only where their method is granted: the case shows exactly what is enforced.
     if (p.rule && !p.methods.includes('ping') && !(p.methods.includes('transfer') && p.rule.condition !== 'oneOf')) {
@@ -184,6 +210,7 @@ function boundaries(p: PermissionSpec): bigint[] {
   const edges = [
     ...(p.rule?.values ?? []),
     ...(p.tokenLimit === undefined ? [] : [p.tokenLimit]),
+    ...(p.recurring?.tokenLimit === undefined ? [] : [p.recurring.tokenLimit]),
     ...(p.markRules ?? []).map((r) => BigInt(r.value)),
   ]
   return edges.flatMap((v) => [v - 1n, v, v + 1n]).filter((v) => v >= 0n)
@@ -191,7 +218,9 @@ function boundaries(p: PermissionSpec): bigint[] {
 
 /** Values on and next to the value limits of a permission. */
 function valueEdges(p: PermissionSpec): bigint[] {
-  const limits = [p.valueLimit?.perCall, p.valueLimit?.total].filter((v): v is bigint => v !== undefined)
+  const limits = [p.valueLimit?.perCall, p.valueLimit?.total, p.recurring?.valueLimit].filter(
+    (v): v is bigint => v !== undefined,
+  )
   return [1n, ...limits.flatMap((v) => [v, v + 1n])].filter((v) => v > 0n)
 }
 
@@ -274,6 +303,7 @@ export function verdict(error: unknown): string {
   if (error === undefined) return 'ok'
   if (error instanceof CallNotPermittedError) return `${error.rule}@${error.index}`
   if (error instanceof SpendingLimitExceededError) return `token-limit@${error.index}`
+  if (error instanceof PeriodLimitExceededError) return `period-${error.kind}@${error.index}`
   if (error instanceof SessionRevokedError) return 'revoked'
   if (error instanceof SessionDisabledError) return 'disabled'
   if (error instanceof SessionExpiredError) return 'expired'
@@ -297,7 +327,7 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
     account: f.account,
     chainId: f.devnet.chain.id,
     sessionKey: key.address,
-    permissions: c.permissions.map((p) => toPermissionInput(p, addresses[p.target])),
+    permissions: c.permissions.map((p) => toPermissionInput(p, addresses[p.target], now)),
     validity: { ...window, enable: c.enabled },
     gasBudget: c.gasBudget ?? ('unlimited' as const),
     paymasters: c.listPaymaster ? [f.paymaster] : [],
@@ -312,12 +342,21 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
     if (!(error instanceof InvalidParameterError) || !/could move tokens uncounted/.test(error.message)) throw error
     const loose = defineSession({
       ...definition,
-      permissions: definition.permissions.map((p) => ({ ...p, tokenAmount: undefined })),
+      permissions: definition.permissions.map((p) => {
+        const recurring = (p as SeedPermission).recurring
+        const rest = recurring && { ...recurring, tokenAmount: undefined, maxUses: recurring.maxUses ?? 1 }
+        return { ...(p as SeedPermission), tokenAmount: undefined, recurring: rest }
+      }),
     })
     const config = toSessionConfig(loose)
     config.permissions.forEach((p, i) => {
-      const limit = c.permissions[i].tokenLimit
-      if (limit !== undefined) (p as { tokenLimit: bigint }).tokenLimit = limit
+      const { tokenLimit, recurring } = c.permissions[i]
+      if (tokenLimit !== undefined) (p as { tokenLimit: bigint }).tokenLimit = tokenLimit
+      if (recurring !== undefined) {
+        const r = p.recurring as { tokenLimit: bigint; maxUses: bigint }
+        r.tokenLimit = recurring.tokenLimit ?? maxUint256
+        r.maxUses = recurring.maxUses === undefined ? maxUint256 : BigInt(recurring.maxUses)
+      }
     })
     const chain = await f.client
       .simulateContract({
@@ -363,6 +402,7 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
 
   const callData = buildCallData(f, c)
   const dapp = await toSessionKeyAccount({ client: f.client, session, sessionKey: key.privateKey })
+  const recurring = session.permissions.some((p) => p.recurring !== undefined)
   // Signed straight with the key: the SDK's signer would refuse what is over the gas budget,
   // and the chain must be asked anyway.
   const signed = async () => {
@@ -381,8 +421,11 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
       entryPointVersion: '0.7',
       chainId: f.devnet.chain.id,
     })
-    const rsv = await privateKeyToAccount(key.privateKey).sign({ hash: keccak256(concat([userOpHash, session.id])) })
-    op.signature = concat(['0x00', session.sessionKey, session.salt, rsv])
+    // With recurring limits, the time the SDK claims: the next block's.
+    const claim = recurring ? numberToHex(await getValidationTime(f.client), { size: 6 }) : undefined
+    const signedFor = claim ? keccak256(concat([session.id, pad(claim, { size: 32 })])) : session.id
+    const rsv = await privateKeyToAccount(key.privateKey).sign({ hash: keccak256(concat([userOpHash, signedFor])) })
+    op.signature = concat([claim ? '0x02' : '0x00', session.sessionKey, session.salt, rsv, ...(claim ? [claim] : [])])
     return op
   }
   // Earlier operations go to the chain first: both sides then judge with the counters they left.
@@ -428,7 +471,7 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
   }
 }
 
-function toPermissionInput(p: PermissionSpec, target: Address): PermissionInput {
+function toPermissionInput(p: PermissionSpec, target: Address, now: number): PermissionInput {
   const methods = p.methods.map((m) => selectors[m])
   const rule =
     p.rule && methods.includes(selectors.ping)
@@ -464,6 +507,17 @@ function toPermissionInput(p: PermissionSpec, target: Address): PermissionInput 
     ...(p.valueLimit === undefined ? {} : { valueLimit: p.valueLimit }),
     ...(p.maxUses === undefined ? {} : { maxUses: p.maxUses }),
     ...(rules.length > 0 ? { rules } : {}),
+    ...(p.recurring === undefined
+      ? {}
+      : {
+          recurring: {
+            period: p.recurring.period,
+            start: now - p.recurring.elapsed,
+            tokenAmount: p.recurring.tokenLimit,
+            valueLimit: p.recurring.valueLimit,
+            maxUses: p.recurring.maxUses,
+          },
+        }),
     allowTryMode: p.allowTryMode,
     allowDelegatecall: p.allowDelegatecall,
     allowEmptyCalldata: p.allowEmptyCalldata,

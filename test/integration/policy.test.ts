@@ -210,6 +210,7 @@ describe('argument rules', () => {
               maxUses: 2n ** 256n - 1n,
               flags: 0,
               rules: [{ selector: '0x87654321', word: 0, condition: 0, bits: 256, values: [pad('0x01')] }],
+              recurring: { start: 0, period: 0, tokenLimit: 0n, valueLimit: 0n, maxUses: 0n },
             },
           ],
         },

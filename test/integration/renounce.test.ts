@@ -1,13 +1,7 @@
 /** A session key ends its own session: only its signature counts, for this account, and nothing else changes. */
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
-import {
-  type Address,
-  ContractFunctionRevertedError,
-  decodeErrorResult,
-  type Hex,
-  BaseError as ViemBaseError,
-} from 'viem'
+import type { Address, Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import {
   getRenounceSessionCalls,
@@ -21,6 +15,7 @@ import {
   toSessionKeyAccount,
 } from '../../src/index.js'
 import { createFixture, type Fixture, tusd } from '../helpers/fixture.js'
+import { moduleRevert } from '../helpers/revert.js'
 
 let f: Fixture
 before(async () => {
@@ -40,16 +35,6 @@ async function relay(session: Session, signature: Hex, account: Address = sessio
   })
   return f.client.waitForTransactionReceipt({ hash: await f.client.writeContract(request) })
 }
-/** The module's custom error in a failed call (decoded, or read from the node's message). */
-function revertName(error: unknown): string | undefined {
-  const reverted =
-    error instanceof ViemBaseError
-      ? (error.walk((c) => c instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null)
-      : null
-  if (reverted?.data?.errorName) return reverted.data.errorName
-  const data = /return data: (0x[0-9a-fA-F]+)/.exec(String((error as Error)?.message))?.[1]
-  return data ? decodeErrorResult({ abi: sessionKeyValidatorAbi, data: data as Hex }).errorName : undefined
-}
 
 describe('renounceSession', () => {
   it('the key ends its session; the chain then refuses it, and nothing moves', async () => {
@@ -63,7 +48,7 @@ describe('renounceSession', () => {
     assert.equal(await f.balanceOf(f.recipient), tusd(10))
     assert.equal(await f.spent(session), tusd(10))
     // Replayed: refused, nothing revived.
-    await assert.rejects(relay(session, signature), (e) => revertName(e) === 'SessionRevoked')
+    await assert.rejects(relay(session, signature), (e) => moduleRevert(e).name === 'SessionRevoked')
   })
 
   it('another key, or the key signing for another account, cannot end it', async () => {
@@ -77,13 +62,13 @@ describe('renounceSession', () => {
         args: [session.account, session.id],
       }),
     })
-    await assert.rejects(relay(session, forged), (e) => revertName(e) === 'SessionRenouncementInvalid')
+    await assert.rejects(relay(session, forged), (e) => moduleRevert(e).name === 'SessionRenouncementInvalid')
     // The key's renouncement of the same id on another account does not apply here.
     const elsewhere = await signSessionRenouncement({
       session: { ...session, account: f.recipient },
       sessionKey: key.privateKey,
     })
-    await assert.rejects(relay(session, elsewhere), (e) => revertName(e) === 'SessionRenouncementInvalid')
+    await assert.rejects(relay(session, elsewhere), (e) => moduleRevert(e).name === 'SessionRenouncementInvalid')
     assert.equal((await getSessionStatus(f.client, { session })).status, 'active')
     await f.send(dapp, [f.transfer(tusd(10))])
     assert.equal(await f.balanceOf(f.recipient), tusd(10))

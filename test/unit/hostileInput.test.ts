@@ -56,7 +56,7 @@ describe('hole 5: ERC-7715 never grants more than was asked', () => {
     assert.equal(session.permissions[0].tokenLimit, 1000n)
   })
 
-  it('hole 5: an allowance beside a method it cannot count, and an interval shorter than the session, are refused', () => {
+  it('hole 5: an allowance beside a method it cannot count, and an interval that is not a number of seconds, are refused', () => {
     const permission = {
       type: 'contract-call' as const,
       data: { address: token, calls: ['transfer(address,uint256)', 'transferAndCall(address,uint256,bytes)'] },
@@ -70,11 +70,18 @@ describe('hole 5: ERC-7715 never grants more than was asked', () => {
     assert.throws(
       () =>
         fromErc7715Request(
-          { ...base, permissions: [{ ...rate, policies: [{ type: 'rate-limit', data: { count: 5, interval: 60 } }] }] },
+          { ...base, permissions: [{ ...rate, policies: [{ type: 'rate-limit', data: { count: 5, interval: 0 } }] }] },
           { now },
         ),
       refused('request.permissions[0].policies[0].data.interval'),
     )
+    // An interval shorter than the session is a rate limit that renews, enforced as such.
+    const { session } = fromErc7715Request(
+      { ...base, permissions: [{ ...rate, policies: [{ type: 'rate-limit', data: { count: 5, interval: 60 } }] }] },
+      { now },
+    )
+    assert.deepEqual(session.permissions[0].recurring, { period: 60, start: now, maxUses: 5n })
+    assert.equal(session.permissions[0].maxUses, undefined)
   })
 
   it('hole 5: malformed requests give InvalidParameterError, never SyntaxError or TypeError', () => {

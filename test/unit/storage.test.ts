@@ -156,6 +156,86 @@ describe('ERC-7715', () => {
     assert.equal(back.validUntil, simple.validUntil)
   })
 
+  it('round-trips recurring limits, and reads ERC-7715 periodic allowances as recurring limits', () => {
+    const recurring = defineSession({
+      account,
+      chainId: 31337,
+      sessionKey: key.address,
+      permissions: [
+        {
+          whitelistDestination: token,
+          whitelistMethods: ['transfer(address,uint256)'],
+          tokenAmount: 100n,
+          recurring: { period: 'day', start: now - 10, tokenAmount: 10n, maxUses: 3 },
+        },
+        {
+          whitelistDestination: shop,
+          whitelistMethods: [],
+          allowEmptyCalldata: true,
+          valueLimit: {},
+          recurring: { period: 3600, valueLimit: parseEther('0.1') },
+        },
+      ],
+      validity: { startTimestamp: now, endTimestamp: now + 30 * 86_400 },
+      now,
+    })
+    const back = fromErc7715Request(toErc7715Request(recurring), { now }).session
+    assert.deepEqual(back.permissions, recurring.permissions)
+    assert.deepEqual(recurring.permissions[1].recurring, { period: 3600, start: now, valueLimit: parseEther('0.1') })
+
+    const base = {
+      chainId: numberToHex(31337),
+      address: account,
+      expiry: now + 7 * 86_400,
+      signer: { type: 'account' as const, data: { id: key.address } },
+    }
+    const { session: periodic } = fromErc7715Request(
+      {
+        ...base,
+        permissions: [
+          {
+            type: 'erc20-token-periodic',
+            data: { tokenAddress: token, periodAmount: numberToHex(10n ** 7n), periodDuration: 86_400, startTime: now },
+            policies: [],
+          },
+        ],
+      },
+      { now },
+    )
+    assert.deepEqual(periodic.permissions[0].recurring, { period: 86_400, start: now, tokenLimit: 10n ** 7n })
+    assert.deepEqual(periodic.permissions[0].selectors, ['0xa9059cbb'])
+    const { session: native } = fromErc7715Request(
+      {
+        ...base,
+        permissions: [
+          { type: 'contract-call', data: { address: shop, calls: ['ping(uint256)'] }, policies: [] },
+          { type: 'native-token-periodic', data: { periodAmount: '0x10', periodDuration: 60 }, policies: [] },
+        ],
+      },
+      { now },
+    )
+    assert.deepEqual(native.permissions[0].valueLimit, {})
+    assert.deepEqual(native.permissions[0].recurring, { period: 60, start: now, valueLimit: 16n })
+    // Two periods on one destination cannot be enforced: refused, never merged into one.
+    fails(
+      () =>
+        fromErc7715Request(
+          {
+            ...base,
+            permissions: [
+              {
+                type: 'erc20-token-periodic',
+                data: { tokenAddress: token, periodAmount: '0x10', periodDuration: 86_400 },
+                policies: [{ type: 'rate-limit', data: { count: 5, interval: 60 } }],
+              },
+            ],
+          },
+          { now },
+        ),
+      'request.permissions[0].data',
+    )
+  })
+
   it('refuses a policy it cannot enforce, required or not, and leaves out an optional permission', () => {
     const base = {
       chainId: numberToHex(31337),

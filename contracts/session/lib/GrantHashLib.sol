@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ArgRule, Permission, SessionConfig} from "../DataTypes.sol";
+import {ArgRule, Permission, Recurrence, SessionConfig} from "../DataTypes.sol";
 
 /// @title GrantHashLib
 /// @notice EIP-712 struct hashes of an off-chain session grant, so that a wallet shows the
@@ -11,7 +11,8 @@ import {ArgRule, Permission, SessionConfig} from "../DataTypes.sol";
 /// SessionTerms(address sessionKey,bytes32 salt,uint48 validAfter,uint48 validUntil,bool enabled,
 ///   address[] paymasters,uint256 gasBudget,SessionPermission[] permissions)
 /// SessionPermission(address target,bytes4[] selectors,uint256 tokenLimit,uint256 valueLimitPerCall,
-///   uint256 valueLimitTotal,uint256 maxUses,uint8 flags,SessionRule[] rules)
+///   uint256 valueLimitTotal,uint256 maxUses,uint8 flags,SessionRule[] rules,SessionRecurrence recurring)
+/// SessionRecurrence(uint48 start,uint32 period,uint256 tokenLimit,uint256 valueLimit,uint256 maxUses)
 /// SessionRule(bytes4 selector,uint8 word,uint8 condition,uint16 bits,bytes32[] values)
 /// The primary type sorts before every type it references: ERC-7739 (which the account uses
 /// to check the owner's signature) rebuilds the type string with the primary type first,
@@ -20,18 +21,21 @@ library GrantHashLib {
     bytes internal constant _ARG_RULE =
         "SessionRule(bytes4 selector,uint8 word,uint8 condition,uint16 bits,bytes32[] values)";
     bytes internal constant _PERMISSION =
-        "SessionPermission(address target,bytes4[] selectors,uint256 tokenLimit,uint256 valueLimitPerCall,uint256 valueLimitTotal,uint256 maxUses,uint8 flags,SessionRule[] rules)";
+        "SessionPermission(address target,bytes4[] selectors,uint256 tokenLimit,uint256 valueLimitPerCall,uint256 valueLimitTotal,uint256 maxUses,uint8 flags,SessionRule[] rules,SessionRecurrence recurring)";
+    bytes internal constant _RECURRENCE =
+        "SessionRecurrence(uint48 start,uint32 period,uint256 tokenLimit,uint256 valueLimit,uint256 maxUses)";
     bytes internal constant _SESSION_CONFIG =
         "SessionTerms(address sessionKey,bytes32 salt,uint48 validAfter,uint48 validUntil,bool enabled,address[] paymasters,uint256 gasBudget,SessionPermission[] permissions)";
     bytes internal constant _SESSION_GRANT =
         "SessionGrant(address account,uint128 epoch,uint48 enableBefore,SessionTerms terms)";
 
     bytes32 internal constant ARG_RULE_TYPEHASH = keccak256(_ARG_RULE);
-    bytes32 internal constant PERMISSION_TYPEHASH = keccak256(abi.encodePacked(_PERMISSION, _ARG_RULE));
+    bytes32 internal constant RECURRENCE_TYPEHASH = keccak256(_RECURRENCE);
+    bytes32 internal constant PERMISSION_TYPEHASH = keccak256(abi.encodePacked(_PERMISSION, _RECURRENCE, _ARG_RULE));
     bytes32 internal constant SESSION_CONFIG_TYPEHASH =
-        keccak256(abi.encodePacked(_SESSION_CONFIG, _PERMISSION, _ARG_RULE));
+        keccak256(abi.encodePacked(_SESSION_CONFIG, _PERMISSION, _RECURRENCE, _ARG_RULE));
     bytes32 internal constant SESSION_GRANT_TYPEHASH =
-        keccak256(abi.encodePacked(_SESSION_GRANT, _PERMISSION, _ARG_RULE, _SESSION_CONFIG));
+        keccak256(abi.encodePacked(_SESSION_GRANT, _PERMISSION, _RECURRENCE, _ARG_RULE, _SESSION_CONFIG));
 
     /// @notice hashStruct(SessionGrant) for `account` at revocation `epoch`, usable to create
     /// the session until `enableBefore`.
@@ -89,7 +93,22 @@ library GrantHashLib {
                     permission.valueLimitTotal,
                     permission.maxUses,
                     permission.flags,
-                    keccak256(abi.encodePacked(rules))
+                    keccak256(abi.encodePacked(rules)),
+                    _hashRecurrence(permission.recurring)
+                )
+            );
+    }
+
+    function _hashRecurrence(Recurrence memory recurrence) private pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    RECURRENCE_TYPEHASH,
+                    recurrence.start,
+                    recurrence.period,
+                    recurrence.tokenLimit,
+                    recurrence.valueLimit,
+                    recurrence.maxUses
                 )
             );
     }

@@ -3,7 +3,7 @@ pragma solidity ^0.8.28;
 
 /// @title PolicyFlags
 /// @notice Bits of the packed policy words, in one place so that storage, validation and the
-/// SDK agree (src/policy/flags.ts mirrors this file).
+/// SDK agree (src/policy/policyFlags.ts mirrors this file).
 library PolicyFlags {
     // ── Permission.flags (given by the owner) ──
     uint8 internal constant PERMISSION_DELEGATECALL = 1 << 0;
@@ -30,6 +30,13 @@ library PolicyFlags {
     // ── SessionState.flags (stored) ──
     uint8 internal constant SESSION_PAYMASTERS = 1 << 0;
     uint8 internal constant SESSION_GAS_UNLIMITED = 1 << 1;
+    /// @dev Some destination has recurring limits: the operation's signature must claim a time.
+    uint8 internal constant SESSION_RECURRING = 1 << 2;
+
+    // ── TargetPolicy.period flags (bits 128-135 of slot 4) ──
+    uint256 internal constant PERIOD_TOKEN_LIMITED = 1 << 0;
+    uint256 internal constant PERIOD_VALUE_LIMITED = 1 << 1;
+    uint256 internal constant PERIOD_USES_LIMITED = 1 << 2;
 
     // ── ArgRule.condition ──
     uint8 internal constant EQ = 0;
