@@ -40,6 +40,13 @@ export {
   type SpendingLimit,
 } from './actions/getSessionStatus.js'
 export {
+  type ListedSession,
+  type ListSessionsErrorType,
+  type ListSessionsParameters,
+  type ListSessionsReturnType,
+  listSessions,
+} from './actions/listSessions.js'
+export {
   type GetSessionUsageErrorType,
   type GetSessionUsageParameters,
   type GetSessionUsageReturnType,
@@ -141,6 +148,7 @@ export {
 } from './session/describe.js'
 export {
   assertSession,
+  fromSessionConfig,
   maxPaymastersPerSession,
   type SessionConfigStruct,
   toSessionConfig,

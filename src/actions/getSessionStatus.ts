@@ -1,4 +1,4 @@
-import type { Address, Client, GetBlockErrorType, ReadContractErrorType } from 'viem'
+import type { Address, Client, GetBlockErrorType, Hex, ReadContractErrorType } from 'viem'
 import { getBlock, readContract } from 'viem/actions'
 import type { InvalidParameterError } from '../errors/parameter.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
@@ -46,12 +46,20 @@ export async function getSessionStatus(
   parameters: GetSessionStatusParameters,
 ): Promise<GetSessionStatusReturnType> {
   const session = assertSession(parameters?.session)
+  return readSessionStatus(client, { module: session.module, account: session.account, id: session.id })
+}
+
+/** {@link getSessionStatus} by the session's id alone (for sessions whose terms are unknown). */
+export async function readSessionStatus(
+  client: Client,
+  { module, account, id }: { module: Address; account: Address; id: Hex },
+): Promise<GetSessionStatusReturnType> {
   const [state, block] = await Promise.all([
     readContract(client, {
-      address: session.module,
+      address: module,
       abi: validatorViewsAbi,
       functionName: 'getSession',
-      args: [session.account, session.id],
+      args: [account, id],
     }),
     getBlock(client, { blockTag: 'latest' }),
   ])
@@ -72,36 +80,65 @@ export async function getSessionStatus(
   return { status, exists, enabled, revoked, validAfter, validUntil, now }
 }
 
-/** One token limit of a session, read from chain. */
-export type SpendingLimit = { target: Address; limit: bigint; spent: bigint; remaining: bigint }
+/**
+ * One token limit of a session, read from chain. `limit` is `maxUint256` when the destination
+ * has only a recurring limit; `period` is that limit in the current period (the chain's time).
+ */
+export type SpendingLimit = {
+  target: Address
+  limit: bigint
+  spent: bigint
+  remaining: bigint
+  period?: { index: bigint; limit: bigint; spent: bigint; remaining: bigint; endsAt: number } | undefined
+}
 
 /**
- * Reads how much of each token limit of a session is spent (permissions without a token
- * limit are left out).
+ * Reads how much of each token limit of a session is spent, over its life and, for a recurring
+ * limit, in the current period (permissions without a token limit are left out).
  *
  * @param client A client on the session's chain.
  * @param parameters The session.
- * @returns For each destination with a token limit: the limit, what is spent and what remains (base units).
+ * @returns For each destination with a token limit: the limit, what is spent and what remains (base units), and the current period's.
  * @example
  * import { getSpendingLimits } from 'session-keys'
  * const [usdc] = await getSpendingLimits(client, { session })
- * console.log(usdc.remaining)
+ * console.log(usdc.remaining, usdc.period?.remaining)
  */
 export async function getSpendingLimits(
   client: Client,
   parameters: GetSpendingLimitsParameters,
 ): Promise<GetSpendingLimitsReturnType> {
   const session = assertSession(parameters?.session)
-  const limited = session.permissions.filter((p) => p.tokenLimit !== undefined)
+  const limited = session.permissions.filter((p) => p.tokenLimit !== undefined || p.recurring?.tokenLimit !== undefined)
+  const base = { address: session.module, abi: validatorViewsAbi } as const
+  const now = limited.some((p) => p.recurring) ? Number((await getBlock(client, { blockTag: 'latest' })).timestamp) : 0
   return Promise.all(
     limited.map(async (p) => {
-      const [limit, spent] = await readContract(client, {
-        address: session.module,
-        abi: validatorViewsAbi,
-        functionName: 'getTokenLimit',
-        args: [session.account, session.id, p.target],
-      })
-      return { target: p.target, limit, spent, remaining: limit - spent }
+      const [[limit, spent], period] = await Promise.all([
+        readContract(client, { ...base, functionName: 'getTokenLimit', args: [session.account, session.id, p.target] }),
+        p.recurring?.tokenLimit === undefined
+          ? undefined
+          : readContract(client, {
+              ...base,
+              functionName: 'getPeriodUsage',
+              args: [session.account, session.id, p.target],
+            }),
+      ])
+      const entry: SpendingLimit = { target: p.target, limit, spent, remaining: limit - spent }
+      if (period && p.recurring?.tokenLimit !== undefined) {
+        const { start, period: length, tokenLimit } = p.recurring
+        const index = now < start ? 0n : BigInt(Math.floor((now - start) / length))
+        // A period after the one last charged starts from zero.
+        const used = index === period[2] ? period[4] : 0n
+        entry.period = {
+          index,
+          limit: tokenLimit,
+          spent: used,
+          remaining: tokenLimit - used,
+          endsAt: start + (Number(index) + 1) * length - 1,
+        }
+      }
+      return entry
     }),
   )
 }

@@ -23,6 +23,7 @@ import {
   getSessionStatus,
   getSpendingLimits,
 } from './getSessionStatus.js'
+import { type ListSessionsParameters, type ListSessionsReturnType, listSessions } from './listSessions.js'
 import {
   type GetSessionUsageParameters,
   type GetSessionUsageReturnType,
@@ -55,6 +56,8 @@ export type SessionKeyActions = {
   setSessionEnabled: (parameters: GetSetSessionEnabledCallsParameters) => GetManageSessionCallsReturnType
   /** Where the session stands now ({@link getSessionStatus}). */
   getSessionStatus: (parameters: GetSessionStatusParameters) => Promise<GetSessionStatusReturnType>
+  /** An account's sessions, from chain alone ({@link listSessions}). */
+  listSessions: (parameters: ListSessionsParameters) => Promise<ListSessionsReturnType>
   /** What the chain has counted for the session ({@link getSessionUsage}). */
   getSessionUsage: (parameters: GetSessionUsageParameters) => Promise<GetSessionUsageReturnType>
   /** How much of each token limit is spent ({@link getSpendingLimits}). */
@@ -84,6 +87,7 @@ export type SessionKeyActions = {
 export function sessionKeyActions(): (client: Client) => SessionKeyActions {
   return (client) => ({
     grantSession: (parameters) => getGrantSessionCalls(client, parameters),
+    listSessions: (parameters) => listSessions(client, parameters),
     signSessionGrant: (parameters) => signSessionGrant(client, parameters),
     describeSession: (parameters) => describeSession(client, parameters),
     revokeSession: (parameters) => getRevokeSessionCalls(parameters),

@@ -82,6 +82,75 @@ export function toSessionConfig(session: Session): SessionConfigStruct {
   }
 }
 
+/**
+ * The session a `SessionConfig` struct describes (the inverse of {@link toSessionConfig}):
+ * e.g. one read back from the calldata that created it. Checked in full like any session.
+ * Method labels are the selectors (a struct carries no signature).
+ *
+ * @example
+ * import { fromSessionConfig } from 'session-keys'
+ * const session = fromSessionConfig(config, { account, chainId, module })
+ */
+export function fromSessionConfig(
+  config: SessionConfigStruct,
+  where: { account: Address; chainId: number; module: Address },
+): Session {
+  const limit = (n: bigint) => (n === maxUint256 ? undefined : n)
+  return assertSession({
+    ...where,
+    sessionKey: config.sessionKey,
+    salt: config.salt,
+    id: getSessionId(config.sessionKey, config.salt),
+    validAfter: config.validAfter,
+    validUntil: config.validUntil,
+    enabled: config.enabled,
+    paymasters: config.paymasters,
+    gasBudget: config.gasBudget === maxUint256 ? 'unlimited' : config.gasBudget,
+    permissions: config.permissions.map((p) => {
+      const perCall = limit(p.valueLimitPerCall)
+      const total = limit(p.valueLimitTotal)
+      const r = p.recurring
+      return {
+        target: p.target,
+        selectors: p.selectors,
+        ...(limit(p.tokenLimit) === undefined ? {} : { tokenLimit: p.tokenLimit }),
+        // On chain, value is allowed only when both limits are non-zero.
+        ...(p.valueLimitPerCall === 0n || p.valueLimitTotal === 0n
+          ? {}
+          : {
+              valueLimit: { ...(perCall === undefined ? {} : { perCall }), ...(total === undefined ? {} : { total }) },
+            }),
+        ...(limit(p.maxUses) === undefined ? {} : { maxUses: p.maxUses }),
+        ...(p.rules.length === 0
+          ? {}
+          : {
+              rules: p.rules.map((rule) => ({
+                selector: rule.selector,
+                word: rule.word,
+                condition: ruleConditions[rule.condition],
+                bits: rule.bits,
+                values: rule.values,
+              })),
+            }),
+        ...(r.period === 0
+          ? {}
+          : {
+              recurring: {
+                period: r.period,
+                start: r.start,
+                ...(limit(r.tokenLimit) === undefined ? {} : { tokenLimit: r.tokenLimit }),
+                ...(limit(r.valueLimit) === undefined ? {} : { valueLimit: r.valueLimit }),
+                ...(limit(r.maxUses) === undefined ? {} : { maxUses: r.maxUses }),
+              },
+            }),
+        ...(p.flags & PERMISSION_DELEGATECALL ? { allowDelegatecall: true } : {}),
+        ...(p.flags & PERMISSION_TRY_MODE ? { allowTryMode: true } : {}),
+        ...(p.flags & PERMISSION_EMPTY_CALLDATA ? { allowEmptyCalldata: true } : {}),
+      }
+    }),
+  })
+}
+
 /** At most this many destinations per session (keeps the grant's gas bounded). */
 export const maxPermissionsPerSession = 16
 /** At most this many paymasters per session. */

@@ -14,6 +14,7 @@ import {
   describeSession,
   entryPointAddress,
   getSessionExposure,
+  getSpendingLimits,
   getValidatorNonceKey,
   InvalidParameterError,
   InvalidSessionSignatureError,
@@ -388,6 +389,14 @@ describe('the SDK with recurring limits', () => {
     const sent = await f.sendChecked(g.dapp, [f.transfer(tusd(7))])
     assert.equal(sent.success, true)
     assert.equal((await period(g.session)).tokenSpent, tusd(7))
+    const [limits] = await getSpendingLimits(f.client, { session: g.session })
+    assert.deepEqual(limits.period, {
+      index: 0n,
+      limit: tusd(10),
+      spent: tusd(7),
+      remaining: tusd(3),
+      endsAt: start + 3599,
+    })
     const checked = await preflight(f.client, { session: g.session, calls: [f.transfer(tusd(3))], maxCost: 0n })
     assert.equal(checked.periodEndsAt, start + 3600 - 1)
     assert.deepEqual(checked.warnings, [])
@@ -404,6 +413,7 @@ describe('the SDK with recurring limits', () => {
     // In the next period, the SDK claims it, and the allowance is whole again.
     await f.client.setNextBlockTimestamp({ timestamp: BigInt(start + 3600) })
     await f.client.mine({ blocks: 1 })
+    assert.equal((await getSpendingLimits(f.client, { session: g.session }))[0].period?.remaining, tusd(10))
     await f.sendChecked(g.dapp, [f.transfer(tusd(10))])
     assert.deepEqual(
       { index: (await period(g.session)).index, spent: (await period(g.session)).tokenSpent },

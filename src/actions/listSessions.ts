@@ -1,0 +1,239 @@
+import {
+  type Address,
+  type BlockNumber,
+  type Client,
+  decodeAbiParameters,
+  decodeFunctionData,
+  type GetLogsErrorType,
+  getAbiItem,
+  getAddress,
+  type Hex,
+  type ReadContractErrorType,
+  size,
+  sliceHex,
+} from 'viem'
+import { entryPoint07Abi } from 'viem/account-abstraction'
+import { getChainId, getLogs, getTransaction } from 'viem/actions'
+import { decodeExecute } from '../account/execution.js'
+import { sessionKeyValidatorAddress } from '../constants/addresses.js'
+import { InvalidParameterError } from '../errors/parameter.js'
+import { accountCallsAbi } from '../generated/accountCallsAbi.js'
+import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
+import type { SessionUsage } from '../policy/checkSessionOperation.js'
+import type { Session } from '../policy/dataTypes.js'
+import { fromSessionConfig, getSessionId, type SessionConfigStruct } from '../session/encode.js'
+import { parseAddress } from '../utils/parse.js'
+import { readSessionStatus, type SessionStatus } from './getSessionStatus.js'
+import { getSessionUsage } from './preflight.js'
+
+/** The module's `SessionCreated` event (the audit trail this list starts from). */
+const sessionCreatedEvent = {
+  type: 'event',
+  name: 'SessionCreated',
+  inputs: [
+    { indexed: true, name: 'account', type: 'address' },
+    { indexed: true, name: 'sessionId', type: 'bytes32' },
+    { indexed: false, name: 'sessionKey', type: 'address' },
+    { indexed: false, name: 'validAfter', type: 'uint48' },
+    { indexed: false, name: 'validUntil', type: 'uint48' },
+    { indexed: false, name: 'enabled', type: 'bool' },
+  ],
+} as const
+
+/** Parameters of {@link listSessions}. */
+export type ListSessionsParameters = {
+  /** The smart account whose sessions to list. */
+  account: Address
+  /** The session-keys validator (the deployed one by default). */
+  module?: Address | undefined
+  /**
+   * The first block to search (default: 0). Public RPCs often limit the range of `eth_getLogs`:
+   * give the block the module was installed in.
+   */
+  fromBlock?: BlockNumber | undefined
+  toBlock?: BlockNumber | undefined
+}
+
+/** One session of the account, as the chain has it now. */
+export type ListedSession = {
+  id: Hex
+  sessionKey: Address
+  validAfter: number
+  validUntil: number
+  /** `active`, `revoked`, `disabled`, `not-yet-valid` or `expired`, at the chain's latest block. */
+  status: SessionStatus
+  /** Where it was created. */
+  createdIn: { blockNumber: bigint; transactionHash: Hex }
+  /**
+   * The session's terms, read back from the calldata that created it (`createSession`,
+   * `installModule`, or an off-chain grant carried by a user operation) and checked against
+   * its id; undefined when that calldata is not in a shape the SDK reads (another account's
+   * `execute`, a contract that created it).
+   */
+  session: Session | undefined
+  /** With `session`: what the chain has counted (lifetime and, for recurring limits, the period last charged). */
+  usage: SessionUsage | undefined
+}
+
+/** Return type of {@link listSessions}: oldest first. */
+export type ListSessionsReturnType = ListedSession[]
+/** Errors of {@link listSessions}. */
+export type ListSessionsErrorType = InvalidParameterError | GetLogsErrorType | ReadContractErrorType
+
+/**
+ * Lists an account's sessions from the chain alone, without an indexer: the module's
+ * `SessionCreated` events for the account (node `eth_getLogs`), each session's state read
+ * from the module, and its terms read back from the transaction that created it, so that
+ * what is left of every limit can be shown.
+ *
+ * @param client A client on the account's chain.
+ * @param parameters The account, and the block range to search.
+ * @returns Every session created for the account by the module, oldest first, with its status and, where its terms could be read, its counters.
+ * @example
+ * import { listSessions } from 'session-keys'
+ * const sessions = await listSessions(client, { account })
+ * const live = sessions.filter((s) => s.status === 'active')
+ */
+export async function listSessions(
+  client: Client,
+  parameters: ListSessionsParameters,
+): Promise<ListSessionsReturnType> {
+  if (typeof parameters !== 'object' || parameters === null) {
+    throw new InvalidParameterError({ field: 'parameters', value: parameters, reason: 'not an object' })
+  }
+  const account = parseAddress(parameters.account, 'account')
+  const module = parseAddress(parameters.module ?? sessionKeyValidatorAddress, 'module')
+  const [chainId, logs] = await Promise.all([
+    getChainId(client),
+    getLogs(client, {
+      address: module,
+      event: sessionCreatedEvent,
+      args: { account },
+      fromBlock: parameters.fromBlock ?? 0n,
+      toBlock: parameters.toBlock ?? 'latest',
+    }),
+  ])
+  const inputs = new Map<Hex, Promise<Hex | undefined>>()
+  const inputOf = (hash: Hex) => {
+    if (!inputs.has(hash)) {
+      inputs.set(
+        hash,
+        getTransaction(client, { hash }).then(
+          (tx) => tx.input,
+          () => undefined,
+        ),
+      )
+    }
+    return inputs.get(hash) as Promise<Hex | undefined>
+  }
+  return Promise.all(
+    logs.map(async (log) => {
+      const { sessionId, sessionKey, validAfter, validUntil } = log.args as {
+        sessionId: Hex
+        sessionKey: Address
+        validAfter: number
+        validUntil: number
+      }
+      const input = await inputOf(log.transactionHash)
+      const config = input ? findConfig(input, account, module, sessionKey, sessionId) : undefined
+      const session = config ? readBack(config, { account, chainId, module }) : undefined
+      const [{ status }, usage] = await Promise.all([
+        readSessionStatus(client, { module, account, id: sessionId }),
+        session ? getSessionUsage(client, { session }) : undefined,
+      ])
+      return {
+        id: sessionId,
+        sessionKey: getAddress(sessionKey),
+        validAfter,
+        validUntil,
+        status,
+        createdIn: { blockNumber: log.blockNumber, transactionHash: log.transactionHash },
+        session,
+        usage,
+      }
+    }),
+  )
+}
+
+/** The session of a recovered config; undefined when it breaks the SDK's own checks (e.g. over 16 destinations). */
+function readBack(config: SessionConfigStruct, where: { account: Address; chainId: number; module: Address }) {
+  try {
+    return fromSessionConfig(config, where)
+  } catch {
+    return undefined
+  }
+}
+
+const configParameter = getAbiItem({ abi: validatorWritesAbi, name: 'createSession' }).inputs[0]
+
+/**
+ * The `SessionConfig` with this key and id among those a transaction carries: a direct
+ * `createSession`, or the user operations of a `handleOps` for the account (their calls to
+ * `createSession` and `installModule`, and an off-chain grant in their signature).
+ */
+function findConfig(
+  input: Hex,
+  account: Address,
+  module: Address,
+  sessionKey: Address,
+  id: Hex,
+): SessionConfigStruct | undefined {
+  const candidates: SessionConfigStruct[] = []
+  const fromCall = (to: Address | undefined, data: Hex | undefined) => {
+    if (!to || !data || size(data) < 4) return
+    try {
+      if (getAddress(to) === module) {
+        const call = decodeFunctionData({ abi: validatorWritesAbi, data })
+        if (call.functionName === 'createSession') candidates.push(call.args[0] as SessionConfigStruct)
+      } else if (getAddress(to) === account) {
+        const call = decodeFunctionData({ abi: accountCallsAbi, data })
+        if (call.functionName === 'installModule' && getAddress(call.args[1]) === module && size(call.args[2]) > 0) {
+          const [configs] = decodeAbiParameters([{ ...configParameter, type: 'tuple[]' }], call.args[2])
+          candidates.push(...(configs as readonly SessionConfigStruct[]))
+        }
+      }
+    } catch {
+      // another function, or not decodable: not a creation
+    }
+  }
+  fromCall(module, input)
+  try {
+    const handled = decodeFunctionData({ abi: entryPoint07Abi, data: input })
+    if (handled.functionName === 'handleOps') {
+      for (const op of handled.args[0]) {
+        if (getAddress(op.sender) !== account) continue
+        try {
+          for (const call of decodeExecute(account, op.callData)) fromCall(call.to, call.data)
+        } catch {
+          // not this SDK's execute encoding
+        }
+        const grant = grantIn(op.signature)
+        if (grant) candidates.push(grant)
+      }
+    }
+  } catch {
+    // not a handleOps transaction
+  }
+  return candidates.find(
+    (c) =>
+      getAddress(c.sessionKey) === getAddress(sessionKey) &&
+      getSessionId(c.sessionKey, c.salt).toLowerCase() === id.toLowerCase(),
+  )
+}
+
+/** The grant an "enable" signature carries (form 0x01 or 0x03), if any. */
+function grantIn(signature: Hex): SessionConfigStruct | undefined {
+  if (size(signature) <= 118) return undefined
+  const form = Number(sliceHex(signature, 0, 1))
+  if ((form & 1) === 0 || form > 3) return undefined
+  const start = form & 2 ? 124 : 118
+  try {
+    const [config] = decodeAbiParameters(
+      [configParameter, { type: 'uint128' }, { type: 'uint48' }, { type: 'bytes' }],
+      sliceHex(signature, start),
+    )
+    return config as SessionConfigStruct
+  } catch {
+    return undefined
+  }
+}
