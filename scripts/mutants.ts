@@ -64,9 +64,9 @@ const mutants: Mutant[] = [
   {
     file: module,
     what: 'a token limit beside an uncountable method is accepted',
-    find: 'if (flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0) revert SessionTokenLimitUncountable(target, selector);',
+    find: 'if (tokenCounted) revert SessionTokenLimitUncountable(target, selector);',
     replace: '',
-    tests: [guarantee],
+    tests: [guarantee, recurringTests],
   },
   {
     file: module,
@@ -120,8 +120,8 @@ const mutants: Mutant[] = [
   {
     file: module,
     what: 'delegatecall needs no permission',
-    find: '_checkCall(sessionId, (required | PolicyFlags.TARGET_DELEGATECALL) << 128, target, 0, data);',
-    replace: '_checkCall(sessionId, required << 128, target, 0, data);',
+    find: 'return _checkCall(sessionId, context | (PolicyFlags.TARGET_DELEGATECALL << 64), target, 0, data);',
+    replace: 'return _checkCall(sessionId, context, target, 0, data);',
     tests: [attacks],
   },
   {
