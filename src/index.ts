@@ -28,6 +28,15 @@ export {
   getSetSessionEnabledCalls,
 } from './actions/getManageSessionCalls.js'
 export {
+  type GetRevokeSessionCleanupCallsReturnType,
+  type GetSessionApprovalsErrorType,
+  type GetSessionApprovalsParameters,
+  type GetSessionApprovalsReturnType,
+  getRevokeSessionCleanupCalls,
+  getSessionApprovals,
+  type SessionApproval,
+} from './actions/getSessionApprovals.js'
+export {
   type GetSessionStatusErrorType,
   type GetSessionStatusParameters,
   type GetSessionStatusReturnType,

@@ -16,6 +16,13 @@ import {
   getSetSessionEnabledCalls,
 } from './getManageSessionCalls.js'
 import {
+  type GetRevokeSessionCleanupCallsReturnType,
+  type GetSessionApprovalsParameters,
+  type GetSessionApprovalsReturnType,
+  getRevokeSessionCleanupCalls,
+  getSessionApprovals,
+} from './getSessionApprovals.js'
+import {
   type GetSessionStatusParameters,
   type GetSessionStatusReturnType,
   type GetSpendingLimitsParameters,
@@ -56,6 +63,12 @@ export type SessionKeyActions = {
   setSessionEnabled: (parameters: GetSetSessionEnabledCallsParameters) => GetManageSessionCallsReturnType
   /** Where the session stands now ({@link getSessionStatus}). */
   getSessionStatus: (parameters: GetSessionStatusParameters) => Promise<GetSessionStatusReturnType>
+  /** The allowances a session gave that still stand ({@link getSessionApprovals}). */
+  getSessionApprovals: (parameters: GetSessionApprovalsParameters) => Promise<GetSessionApprovalsReturnType>
+  /** Revoke a session and reset its standing allowances, in one owner operation ({@link getRevokeSessionCleanupCalls}). */
+  revokeSessionAndApprovals: (
+    parameters: GetSessionApprovalsParameters,
+  ) => Promise<GetRevokeSessionCleanupCallsReturnType>
   /** An account's sessions, from chain alone ({@link listSessions}). */
   listSessions: (parameters: ListSessionsParameters) => Promise<ListSessionsReturnType>
   /** What the chain has counted for the session ({@link getSessionUsage}). */
@@ -88,6 +101,8 @@ export function sessionKeyActions(): (client: Client) => SessionKeyActions {
   return (client) => ({
     grantSession: (parameters) => getGrantSessionCalls(client, parameters),
     listSessions: (parameters) => listSessions(client, parameters),
+    getSessionApprovals: (parameters) => getSessionApprovals(client, parameters),
+    revokeSessionAndApprovals: (parameters) => getRevokeSessionCleanupCalls(client, parameters),
     signSessionGrant: (parameters) => signSessionGrant(client, parameters),
     describeSession: (parameters) => describeSession(client, parameters),
     revokeSession: (parameters) => getRevokeSessionCalls(parameters),
