@@ -4,7 +4,7 @@ import {
   describeSession,
   getGrantSessionCalls,
   getRevokeAllSessionsCalls,
-  getRevokeSessionCalls,
+  getRevokeSessionCleanupCalls,
   getSessionExposure,
   getSessionStatus,
   getSpendingLimits,
@@ -190,12 +190,17 @@ export function App() {
     if (!clients || !wallet) return
     setWorking(which === 'all' ? 'Revoking every session…' : 'Revoking the session…')
     try {
-      const calls = which === 'all' ? getRevokeAllSessionsCalls() : getRevokeSessionCalls({ session: which })
+      // One session: revoked, and every allowance it gave that still stands reset to zero.
+      const { calls, approvals } =
+        which === 'all'
+          ? { calls: getRevokeAllSessionsCalls(), approvals: [] }
+          : await getRevokeSessionCleanupCalls(clients.client, { session: which })
       await createBundlerSubmitter({ bundlerClient: clients.bundlerClient }).sendUserOperation({
         account: wallet.ownerAccount,
         calls,
       })
-      setDone({ tone: 'ok', title: which === 'all' ? 'Every session is revoked.' : 'The session is revoked.' })
+      const reset = approvals.length === 0 ? '' : ` ${approvals.length} allowance(s) it gave were reset to zero.`
+      setDone({ tone: 'ok', title: which === 'all' ? 'Every session is revoked.' : `The session is revoked.${reset}` })
     } catch (error) {
       setDone({ tone: 'bad', title: 'Revoking failed.', detail: (error as Error).message })
     } finally {
@@ -388,6 +393,7 @@ type Row = {
   status?: SessionStatus | undefined
   left?: bigint | undefined
   limit?: bigint | undefined
+  perPeriod?: boolean | undefined
   error?: string | undefined
 }
 
@@ -431,7 +437,9 @@ function SessionManager({
             getSessionStatus(clients.client, { session: entry.session }),
             getSpendingLimits(clients.client, { session: entry.session }),
           ])
-          return { entry, status, left: limits[0]?.remaining, limit: limits[0]?.limit }
+          // A recurring allowance: what is left in the current period.
+          const shown = limits[0]?.period ?? limits[0]
+          return { entry, status, left: shown?.remaining, limit: shown?.limit, perPeriod: Boolean(limits[0]?.period) }
         } catch (error) {
           return { entry, error: (error as Error).message }
         }
@@ -487,7 +495,7 @@ function SessionManager({
                   <td>{row.error ? <Chip tone="bad">Unreadable</Chip> : <Chip tone={tone}>{word}</Chip>}</td>
                   <td>
                     {row.left !== undefined && row.limit !== undefined
-                      ? `${formatTokens(row.left, config.token)} of ${formatTokens(row.limit, config.token)}`
+                      ? `${formatTokens(row.left, config.token)} of ${formatTokens(row.limit, config.token)}${row.perPeriod ? ' this period' : ''}`
                       : '—'}
                   </td>
                   <td>

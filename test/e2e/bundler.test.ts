@@ -44,6 +44,7 @@ import {
   getRevokeSessionCalls,
   getSetSessionEnabledCalls,
   getSpendingLimits,
+  PeriodLimitExceededError,
   SessionDisabledError,
   SessionExpiredError,
   SessionRevokedError,
@@ -340,6 +341,54 @@ describe('the seed flow through Alto', () => {
       args: [recipient],
     })
     assert.equal(balance, tusd(600) + 1n)
+  })
+
+  it('a recurring allowance through Alto: the day is charged, and its 11th TUSD refused', async () => {
+    const { client, bundlerClient } = context
+    const { owner, token, recipient } = await fundedOwner(parseEther('1'))
+    const transfer = (amount: bigint) => ({
+      to: token,
+      data: encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [recipient, amount] }),
+    })
+    const now = Number((await client.getBlock()).timestamp)
+    // Alto refuses an operation whose validAfter (here, the day's start) is after its own wall
+    // clock, and earlier tests moved the chain's clock ahead of it: the days start a minute
+    // before the wall clock. (Renewal on the next day is tested on chain, in the security suite.)
+    const start = Math.floor(Date.now() / 1000) - 60
+    const key = generateSessionKey()
+    const session = defineSession({
+      account: owner.address,
+      chainId: hardhat.id,
+      sessionKey: key.address,
+      permissions: [
+        {
+          whitelistDestination: token,
+          whitelistMethods: ['transfer(address,uint256)'],
+          recurring: { period: 'day', start, tokenAmount: tusd(10) },
+        },
+      ],
+      validity: { endTimestamp: now + 10 * 86_400 },
+      now,
+    })
+    await submitter.sendUserOperation({ account: owner, calls: await getGrantSessionCalls(client, { session }) })
+    const dapp = await toSessionKeyAccount({ client, session, sessionKey: key.privateKey })
+    // The bundler simulates, accepts and includes an operation whose window is the day it claims.
+    const hash = await bundlerClient.sendUserOperation({ account: dapp, calls: [transfer(tusd(6))] })
+    assert.equal((await bundlerClient.waitForUserOperationReceipt({ hash })).success, true)
+    await assert.rejects(
+      submitter.sendUserOperation({ account: dapp, calls: [transfer(tusd(5))] }),
+      (e: unknown) => e instanceof PeriodLimitExceededError && e.spent === tusd(6) && e.limit === tusd(10),
+    )
+    const [limits] = await getSpendingLimits(client, { session })
+    assert.deepEqual([limits.period?.spent, limits.period?.remaining], [tusd(6), tusd(4)])
+    await submitter.sendUserOperation({ account: dapp, calls: [transfer(tusd(4))] })
+    const balance = await client.readContract({
+      address: token,
+      abi: testTokenAbi,
+      functionName: 'balanceOf',
+      args: [recipient],
+    })
+    assert.equal(balance, tusd(10))
   })
 
   it('hole 2: a hostile bundler that inflates its gas estimate gets no signature, and nothing moves', async () => {

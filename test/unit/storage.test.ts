@@ -55,6 +55,35 @@ describe('serializeSession / deserializeSession', () => {
     assert.deepEqual(loaded.grant, grant)
   })
 
+  it('round-trips recurring limits', () => {
+    const recurring = defineSession({
+      account,
+      chainId: 31337,
+      sessionKey: key.address,
+      permissions: [
+        {
+          whitelistDestination: token,
+          whitelistMethods: ['transfer(address,uint256)'],
+          recurring: { period: 'day', tokenAmount: 10n, maxUses: 3 },
+        },
+      ],
+      validity: { startTimestamp: now, endTimestamp: now + 3 * 86_400 },
+      now,
+    })
+    const back = deserializeSession(serializeSession({ session: recurring, privateKey: key.privateKey }))
+    assert.deepEqual(back.session, recurring)
+    assert.deepEqual(back.session.permissions[0].recurring, {
+      period: 86_400,
+      start: now,
+      tokenLimit: 10n,
+      maxUses: 3n,
+    })
+    // An edited per-period limit is refused like any other edit.
+    const edited = serializeSession({ session: recurring }).replace('"tokenLimit":"10"', '"tokenLimit":"1000"')
+    assert.notEqual(edited, serializeSession({ session: recurring }))
+    assert.throws(() => deserializeSession(edited), InvalidParameterError)
+  })
+
   it('attack 25: refuses a truncated copy, an edited limit, another key, or a wrong private key', () => {
     const json = serializeSession({ session, privateKey: key.privateKey })
     fails(() => deserializeSession(json.slice(0, -10)), 'json')
