@@ -262,6 +262,24 @@ describe('one validation path for defined, hand-built and received sessions', ()
       'session.paymasters',
     ],
   ]
+  // Recurring limits from a hostile dapp: each malformed field is named, nothing is guessed.
+  const r = { period: 86_400, start: now, tokenLimit: 10n }
+  const recurring = (over: Record<string, unknown>) => ({ permissions: [{ ...p, recurring: { ...r, ...over } }] })
+  const at = 'session.permissions[0].recurring'
+  cases.push(
+    ['a recurrence that is not an object', { permissions: [{ ...p, recurring: 'daily' }] }, at],
+    ['a period of 0 s', recurring({ period: 0 }), `${at}.period`],
+    ['a period of 1.5 s', recurring({ period: 1.5 }), `${at}.period`],
+    ['a period the module cannot store', recurring({ period: 2 ** 32 }), `${at}.period`],
+    ['an unknown period name', recurring({ period: 'month' }), `${at}.period`],
+    ['a recurrence without a start', recurring({ start: undefined }), `${at}.start`],
+    ['a recurrence starting at 0', recurring({ start: 0 }), `${at}.start`],
+    ['no recurring limit', recurring({ tokenLimit: undefined }), at],
+    ['a per-period amount the module cannot store', recurring({ tokenLimit: 2n ** 120n }), `${at}.tokenLimit`],
+    ['a negative per-period amount', recurring({ tokenLimit: -1n }), `${at}.tokenLimit`],
+    ['a per-period call count the module cannot store', recurring({ maxUses: 2n ** 56n }), `${at}.maxUses`],
+    ['both tokenAmount and tokenLimit', recurring({ tokenAmount: 5n }), `${at}.tokenLimit`],
+  )
   for (const [what, change, field] of cases) {
     it(`refuses ${what}`, () => {
       const hostile = { ...session, ...change } as Session
