@@ -57,9 +57,11 @@ type Raw = Record<string, unknown>
  * out (listed in `ignored`) when optional, since leaving a permission out only narrows the
  * session. Maps: contract calls, ERC-20 transfers, token allowances (on an ERC-20 transfer
  * or on a contract call of token functions), a native allowance (with exactly one contract
- * destination), a call count over the whole session (`rate-limit` whose interval covers the
- * session), the expiry, and this SDK's own custom types (argument rules, value limits, call
- * types, paymasters, gas budget, start, enabled), so that a round trip loses nothing.
+ * destination), call counts (`rate-limit`: over the whole session when its interval covers
+ * it, else renewing every interval), periodic allowances (`erc20-token-periodic`,
+ * `native-token-periodic`), the expiry, and this SDK's own custom types (argument rules, value
+ * limits, call types, recurring limits, paymasters, gas budget, start, enabled), so that a
+ * round trip loses nothing.
  *
  * @throws {InvalidParameterError} naming the field that is malformed or cannot be enforced.
  * @example
@@ -176,7 +178,7 @@ export function fromErc7715Request(
           field: pfield,
           value: policy.type,
           reason: `policy ${JSON.stringify(policy.type)} cannot be enforced by a session`,
-          fix: 'ask without it, or with a policy the session enforces (token-allowance, rate-limit over the session)',
+          fix: 'ask without it, or with a policy the session enforces (token-allowance, rate-limit)',
         })
       }
     })
