@@ -118,9 +118,13 @@ export {
 export { sessionKeyValidatorAbi } from './generated/abis.js'
 export { accountCallsAbi } from './generated/accountCallsAbi.js'
 export {
+  type CheckSessionOperationReturnType,
   checkSessionOperation,
   maxCostOf,
   type OperationToCheck,
+  type PeriodUsage,
+  periodAt,
+  periodBounds,
   type SessionUsage,
   type TargetUsage,
   type TokenInfo,

@@ -3,7 +3,6 @@ import {
   type BlockNumber,
   type Call,
   type Client,
-  decodeFunctionData,
   encodeFunctionData,
   erc20Abi,
   type GetLogsErrorType,
@@ -11,15 +10,15 @@ import {
   type Hex,
   parseEventLogs,
   type ReadContractErrorType,
-  size,
-  sliceHex,
 } from 'viem'
 import { entryPoint07Abi } from 'viem/account-abstraction'
 import { getLogs, getTransaction, getTransactionReceipt, readContract } from 'viem/actions'
+import { accountOperationsIn } from '../account/bundle.js'
+import { readSessionSignature } from '../account/signature.js'
 import { entryPointAddress } from '../constants/addresses.js'
 import type { InvalidParameterError } from '../errors/parameter.js'
 import type { Session } from '../policy/dataTypes.js'
-import { assertSession, getSessionId } from '../session/encode.js'
+import { assertSession } from '../session/encode.js'
 import { getRevokeSessionCalls } from './getManageSessionCalls.js'
 
 /** `approve` and `increaseAllowance`: the token functions that leave an allowance behind. */
@@ -168,14 +167,8 @@ function sessionsByTransaction(client: Client, account: Address) {
       getTransactionReceipt(client, { hash }),
       getTransaction(client, { hash }),
     ])
-    let ops: readonly { sender: Address; nonce: bigint; signature: Hex }[]
-    try {
-      const call = decodeFunctionData({ abi: entryPoint07Abi, data: transaction.input })
-      if (call.functionName !== 'handleOps') return byLog
-      ops = call.args[0]
-    } catch {
-      return byLog // not a bundle: no session acted here
-    }
+    const ops = accountOperationsIn(transaction.input, account)
+    if (ops.length === 0) return byLog // no operation of the account: no session acted here
     const events = parseEventLogs({
       abi: entryPoint07Abi,
       eventName: 'UserOperationEvent',
@@ -183,16 +176,10 @@ function sessionsByTransaction(client: Client, account: Address) {
     }).filter((e) => getAddress(e.args.sender) === account)
     for (const log of receipt.logs) {
       const event = events.find((e) => (e.logIndex ?? 0) > (log.logIndex ?? 0))
-      const op = event && ops.find((o) => getAddress(o.sender) === account && o.nonce === event.args.nonce)
-      const id = op ? sessionIdOf(op.signature) : undefined
-      if (id) byLog.set(log.logIndex ?? -1, id)
+      const op = event && ops.find((o) => o.nonce === event.args.nonce)
+      const id = op ? readSessionSignature(op.signature)?.sessionId : undefined
+      if (id) byLog.set(log.logIndex ?? -1, id.toLowerCase())
     }
     return byLog
   }
-}
-
-/** The session id a session-key signature names (`form | key | salt | …`), else undefined. */
-function sessionIdOf(signature: Hex): string | undefined {
-  if (size(signature) < 118 || Number(sliceHex(signature, 0, 1)) > 3) return undefined
-  return getSessionId(sliceHex(signature, 1, 21), sliceHex(signature, 21, 53)).toLowerCase()
 }

@@ -2,6 +2,7 @@ import type { Address, Client, GetBlockErrorType, Hex, ReadContractErrorType } f
 import { getBlock, readContract } from 'viem/actions'
 import type { InvalidParameterError } from '../errors/parameter.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
+import { periodAt } from '../policy/checkSessionOperation.js'
 import type { Session } from '../policy/dataTypes.js'
 import { assertSession } from '../session/encode.js'
 
@@ -126,17 +127,12 @@ export async function getSpendingLimits(
       ])
       const entry: SpendingLimit = { target: p.target, limit, spent, remaining: limit - spent }
       if (period && p.recurring?.tokenLimit !== undefined) {
-        const { start, period: length, tokenLimit } = p.recurring
-        const index = now < start ? 0n : BigInt(Math.floor((now - start) / length))
+        const { tokenLimit } = p.recurring
+        // Before the first period starts, period 0 is the one to come.
+        const { index, end } = periodAt(p.recurring, Math.max(now, p.recurring.start)) as { index: bigint; end: number }
         // A period after the one last charged starts from zero.
         const used = index === period[2] ? period[4] : 0n
-        entry.period = {
-          index,
-          limit: tokenLimit,
-          spent: used,
-          remaining: tokenLimit - used,
-          endsAt: start + (Number(index) + 1) * length - 1,
-        }
+        entry.period = { index, limit: tokenLimit, spent: used, remaining: tokenLimit - used, endsAt: end }
       }
       return entry
     }),

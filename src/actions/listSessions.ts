@@ -10,11 +10,11 @@ import {
   type Hex,
   type ReadContractErrorType,
   size,
-  sliceHex,
 } from 'viem'
-import { entryPoint07Abi } from 'viem/account-abstraction'
 import { getChainId, getLogs, getTransaction } from 'viem/actions'
+import { accountOperationsIn } from '../account/bundle.js'
 import { decodeExecute } from '../account/execution.js'
+import { readSessionSignature } from '../account/signature.js'
 import { sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
@@ -197,43 +197,28 @@ function findConfig(
     }
   }
   fromCall(module, input)
-  try {
-    const handled = decodeFunctionData({ abi: entryPoint07Abi, data: input })
-    if (handled.functionName === 'handleOps') {
-      for (const op of handled.args[0]) {
-        if (getAddress(op.sender) !== account) continue
-        try {
-          for (const call of decodeExecute(account, op.callData)) fromCall(call.to, call.data)
-        } catch {
-          // not this SDK's execute encoding
-        }
-        const grant = grantIn(op.signature)
-        if (grant) candidates.push(grant)
+  for (const op of accountOperationsIn(input, account)) {
+    try {
+      for (const call of decodeExecute(account, op.callData)) fromCall(call.to, call.data)
+    } catch {
+      // not this SDK's execute encoding
+    }
+    const grant = readSessionSignature(op.signature)?.grant
+    if (grant) {
+      try {
+        const [config] = decodeAbiParameters(
+          [configParameter, { type: 'uint128' }, { type: 'uint48' }, { type: 'bytes' }],
+          grant,
+        )
+        candidates.push(config as SessionConfigStruct)
+      } catch {
+        // not a grant this SDK reads
       }
     }
-  } catch {
-    // not a handleOps transaction
   }
   return candidates.find(
     (c) =>
       getAddress(c.sessionKey) === getAddress(sessionKey) &&
       getSessionId(c.sessionKey, c.salt).toLowerCase() === id.toLowerCase(),
   )
-}
-
-/** The grant an "enable" signature carries (form 0x01 or 0x03), if any. */
-function grantIn(signature: Hex): SessionConfigStruct | undefined {
-  if (size(signature) <= 118) return undefined
-  const form = Number(sliceHex(signature, 0, 1))
-  if ((form & 1) === 0 || form > 3) return undefined
-  const start = form & 2 ? 124 : 118
-  try {
-    const [config] = decodeAbiParameters(
-      [configParameter, { type: 'uint128' }, { type: 'uint48' }, { type: 'bytes' }],
-      sliceHex(signature, start),
-    )
-    return config as SessionConfigStruct
-  } catch {
-    return undefined
-  }
 }

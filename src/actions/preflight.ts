@@ -8,7 +8,7 @@ import {
   type ReadContractErrorType,
 } from 'viem'
 import { getBlock, readContract } from 'viem/actions'
-import { decodeExecute, encodeExecute } from '../account/execution.js'
+import { encodeExecute } from '../account/execution.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import type { SessionRefusalErrorType } from '../errors/session.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
@@ -184,11 +184,15 @@ export async function preflight(client: Client, parameters: PreflightParameters)
     getValidationTime(client),
     readTokenInfo(client, session),
   ])
-  checkSessionOperation(session, usage, { callData, paymaster, maxCost, grant }, { now: validatedAt, tokens })
+  const { periodEndsAt } = checkSessionOperation(
+    session,
+    usage,
+    { callData, paymaster, maxCost, grant },
+    { now: validatedAt, tokens },
+  )
   // The module asks the account (ERC-1271) whether the owner signed the grant: so do we (epoch
   // and deadline were checked above, with the state already read).
   if (grant && !usage.exists && !usage.revoked) await assertOwnerSignedGrant(client, session, grant)
-  const periodEndsAt = periodEnd(session, callData, validatedAt)
   const warnings: string[] = []
   if (periodEndsAt !== undefined && periodEndsAt - validatedAt < periodEndWarning) {
     warnings.push(
@@ -196,23 +200,6 @@ export async function preflight(client: Client, parameters: PreflightParameters)
     )
   }
   return { validatedAt, maxCost, warnings, ...(periodEndsAt === undefined ? {} : { periodEndsAt }) }
-}
-
-/** The earliest end of the periods the operation's destinations charge at `now` (none: undefined). */
-function periodEnd(session: Session, callData: Hex, now: number): number | undefined {
-  let called: Set<Address> | undefined
-  try {
-    called = new Set(decodeExecute(session.account, callData).map((call) => getAddress(call.to)))
-  } catch {
-    called = undefined // another execution mode: every recurring destination, to be safe
-  }
-  const ends = session.permissions
-    .filter((p) => p.recurring !== undefined && (called?.has(p.target) ?? true) && now >= p.recurring.start)
-    .map((p) => {
-      const { start, period } = p.recurring as { start: number; period: number }
-      return start + (Math.floor((now - start) / period) + 1) * period - 1
-    })
-  return ends.length === 0 ? undefined : Math.min(...ends)
 }
 
 /**

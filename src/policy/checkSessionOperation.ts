@@ -105,6 +105,40 @@ export function maxCostOf(userOperation: UserOperationGas): bigint {
 /** Details for messages: token symbols and decimals by destination. */
 export type TokenInfo = { symbol: string; decimals: number }
 
+/** What {@link checkSessionOperation} found, as the module's `validationData` would say it. */
+export type CheckSessionOperationReturnType = {
+  /**
+   * With recurring limits: the last second of the periods the operation is charged to (the
+   * earliest among its destinations'); the EntryPoint refuses it after. Undefined otherwise.
+   */
+  periodEndsAt: number | undefined
+}
+
+/**
+ * The period of a recurrence that `time` falls in (`_chargePeriod`), or undefined before its start.
+ *
+ * @example
+ * import { periodAt } from 'session-keys'
+ * const { index, end } = periodAt(permission.recurring, now) ?? {}
+ */
+export function periodAt(
+  recurrence: Pick<Recurrence, 'start' | 'period'>,
+  time: number,
+): { index: bigint; start: number; end: number } | undefined {
+  if (time < recurrence.start) return undefined
+  const index = Math.floor((time - recurrence.start) / recurrence.period)
+  return { index: BigInt(index), ...periodBounds(recurrence, index) }
+}
+
+/** The first and last second of period `index` of a recurrence. */
+export function periodBounds(
+  recurrence: Pick<Recurrence, 'start' | 'period'>,
+  index: number | bigint,
+): { start: number; end: number } {
+  const start = recurrence.start + Number(index) * recurrence.period
+  return { start, end: start + recurrence.period - 1 }
+}
+
 /**
  * The pre-flight check: predicts, without sending anything, whether the session module
  * would accept the operation, and throws the error the chain would give (call index, rule
@@ -122,7 +156,7 @@ export function checkSessionOperation(
   usage: SessionUsage,
   operation: OperationToCheck,
   context: { now?: number | undefined; tokens?: Readonly<Record<string, TokenInfo>> | undefined } = {},
-): void {
+): CheckSessionOperationReturnType {
   // _enableFromGrant: a session never created is created from the grant, with fresh counters.
   const { grant } = operation
   let state = usage
@@ -162,8 +196,9 @@ export function checkSessionOperation(
   const counters = new Map<string, TargetUsage>(
     Object.entries(state.targets).map(([k, v]) => [k, { ...v, ...(v.period ? { period: { ...v.period } } : {}) }]),
   )
-  const claimed = recurring ? BigInt(context.now as number) : undefined
-  checkExecution(session, counters, toBytes(operation.callData), context.tokens ?? {}, claimed)
+  // The module returns the periods it charged as the operation's window: so does the mirror.
+  const claim = recurring ? { time: context.now as number, end: undefined } : undefined
+  checkExecution(session, counters, toBytes(operation.callData), context.tokens ?? {}, claim)
 
   // The EntryPoint enforces the window after validation (validationData).
   if (context.now !== undefined) {
@@ -175,6 +210,7 @@ export function checkSessionOperation(
     }
     if (grant && state !== usage) checkGrantDeadline(session, grant, context.now)
   }
+  return { periodEndsAt: claim?.end }
 }
 
 /** A grant that creates its session (`_enableFromGrant`) names the account's current epoch. */
@@ -213,7 +249,7 @@ function checkExecution(
   counters: Counters,
   callData: Uint8Array,
   tokens: Readonly<Record<string, TokenInfo>>,
-  claimed: bigint | undefined,
+  claim: Claim | undefined,
 ) {
   const decoded = decodeExecute(callData)
   if (!decoded) throw callRefusals.calldataMalformed()
@@ -223,7 +259,7 @@ function checkExecution(
   const tryMode = execType === EXECTYPE_TRY
   const exec = decoded.executionCalldata
   const check = (index: number, call: DecodedCall, delegatecall: boolean) =>
-    checkCall(session, counters, index, call, { tryMode, delegatecall }, tokens, claimed)
+    checkCall(session, counters, index, call, { tryMode, delegatecall }, tokens, claim)
 
   if (callType === CALLTYPE_SINGLE) {
     const call = decodeSingle(exec)
@@ -256,7 +292,7 @@ function checkCall(
   call: DecodedCall,
   callType: { tryMode: boolean; delegatecall: boolean },
   tokens: Readonly<Record<string, TokenInfo>>,
-  claimed: bigint | undefined,
+  claim: Claim | undefined,
 ): void {
   const { target, value, data } = call
   const permission = session.permissions.find((p) => p.target === target)
@@ -275,8 +311,18 @@ function checkCall(
     }
     usage.uses += 1n
   }
-  if (claimed !== undefined && permission.recurring) {
-    chargePeriod(permission.recurring, usage, index, target, value, tokenAmount(permission, data), claimed, tokens)
+  if (claim !== undefined && permission.recurring) {
+    const { end } = chargePeriod(
+      permission.recurring,
+      usage,
+      index,
+      target,
+      value,
+      tokenAmount(permission, data),
+      claim.time,
+      tokens,
+    )
+    if (claim.end === undefined || end < claim.end) claim.end = end
   }
 
   if (data.length === 0 && permission.allowEmptyCalldata) return
@@ -321,7 +367,10 @@ function tokenAmount(permission: Permission, data: Uint8Array): bigint {
   return amountOf(selector, data) ?? 0n
 }
 
-/** `_chargePeriod`: the period of the claimed time, never one before the last charged. */
+/** The time an operation claims, and the earliest end of the periods it was charged to. */
+type Claim = { time: number; end: number | undefined }
+
+/** `_chargePeriod`: the period of the claimed time, never one before the last charged; returns its bounds. */
 function chargePeriod(
   recurrence: Recurrence,
   usage: TargetUsage,
@@ -329,12 +378,12 @@ function chargePeriod(
   target: Address,
   value: bigint,
   amount: bigint,
-  claimed: bigint,
+  claimed: number,
   tokens: Readonly<Record<string, TokenInfo>>,
-) {
-  const start = BigInt(recurrence.start)
-  if (claimed < start) throw callRefusals.timeClaimInvalid(index, target, claimed)
-  const period = (claimed - start) / BigInt(recurrence.period)
+): { start: number; end: number } {
+  const charged = periodAt(recurrence, claimed)
+  if (!charged) throw callRefusals.timeClaimInvalid(index, target, BigInt(claimed))
+  const period = charged.index
   const last = usage.period ?? { index: 0n, tokenSpent: 0n, valueSpent: 0n, uses: 0n }
   if (period < last.index) throw callRefusals.periodStale(index, target, period, last.index)
   const counted = period > last.index ? { index: period, tokenSpent: 0n, valueSpent: 0n, uses: 0n } : last
@@ -348,7 +397,7 @@ function chargePeriod(
       spent,
       amount: more,
       limit,
-      resetsAt: recurrence.start + (Number(period) + 1) * recurrence.period,
+      resetsAt: charged.end + 1,
       token: tokens[target],
     })
   if (recurrence.maxUses !== undefined) {
@@ -363,6 +412,7 @@ function chargePeriod(
     throw exceeded('token', counted.tokenSpent, amount, recurrence.tokenLimit)
   }
   counted.tokenSpent += amount
+  return charged
 }
 
 function chargeValue(permission: Permission, usage: TargetUsage, index: number, target: Address, value: bigint) {

@@ -17,6 +17,7 @@ import {
   UserOperationRejectedError,
 } from '../errors/session.js'
 import { validatorCallsAbi } from '../generated/validatorCallsAbi.js'
+import { periodBounds } from '../policy/checkSessionOperation.js'
 import type { Session } from '../policy/dataTypes.js'
 
 /** What the EntryPoint said when it refused an operation in validation. */
@@ -149,7 +150,7 @@ function decodeModuleError(data: Hex, cause: unknown, session: Session | undefin
         spent: args[4] as bigint,
         amount: args[5] as bigint,
         limit: args[6] as bigint,
-        resetsAt: recurring ? recurring.start + (Number(period) + 1) * recurring.period : undefined,
+        resetsAt: recurring ? periodBounds(recurring, period).end + 1 : undefined,
         cause,
       })
     }
