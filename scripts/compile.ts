@@ -27,7 +27,9 @@ const outDir = join(root, 'src', 'generated')
 const hashFile = join(outDir, '.hash')
 
 /** Product contracts: their ABIs go to the SDK. */
-const product = ['SessionKeyValidator', 'SessionAccount', 'SessionAccountFactory'] as const
+const product = ['SessionStoreLib', 'SessionKeyValidator', 'SessionAccount', 'SessionAccountFactory'] as const
+/** Deployed at their own CREATE2 address and linked into the contracts that call them. */
+const linkedLibraries = ['SessionStoreLib'] as const
 /** Test-only contracts: used by tests and the demo, never by the SDK. */
 const testOnly = [
   'TestToken',
@@ -46,21 +48,19 @@ const settings = {
   optimizer: { enabled: true, runs: 10_000 },
   evmVersion: 'cancun',
   outputSelection: {
-    '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.deployedBytecode.sourceMap'] },
+    '*': {
+      '*': [
+        'abi',
+        'evm.bytecode.object',
+        'evm.bytecode.linkReferences',
+        'evm.deployedBytecode.object',
+        'evm.deployedBytecode.linkReferences',
+        'evm.deployedBytecode.sourceMap',
+      ],
+    },
   },
 }
 
-/**
- * The validator is compiled a second time with fewer optimizer runs: at 10,000 its runtime
- * code is over EIP-170's 24,576 bytes, which no chain deploys. Costs about 150 gas per
- * session operation (`npm run bench` measures the result).
- */
-const validatorSource = 'contracts/session/SessionKeyValidator.sol'
-const validatorSettings = {
-  ...settings,
-  optimizer: { enabled: true, runs: 1_000 },
-  outputSelection: { [validatorSource]: { SessionKeyValidator: settings.outputSelection['*']['*'] } },
-}
 /** EIP-170: the largest runtime code a chain deploys. */
 const maxCodeSize = 24_576
 
@@ -80,6 +80,8 @@ function resolveImport(path: string): { contents: string } | { error: string } {
   return { error: `import not found: ${path}` }
 }
 
+/** Where solc left a library's address blank: source → library → byte ranges. */
+type LinkReferences = Record<string, Record<string, { start: number; length: number }[]>>
 type Output = {
   errors?: { severity: string; formattedMessage: string }[]
   sources: Record<string, { id: number }>
@@ -87,9 +89,34 @@ type Output = {
     string,
     Record<
       string,
-      { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string; sourceMap: string } } }
+      {
+        abi: unknown[]
+        evm: {
+          bytecode: { object: string; linkReferences: LinkReferences }
+          deployedBytecode: { object: string; linkReferences: LinkReferences; sourceMap: string }
+        }
+      }
     >
   >
+}
+
+/** The CREATE2 address of `bytecode` from the deterministic deployer with salt 0. */
+const create2Address = (bytecode: string) =>
+  getContractAddress({ opcode: 'CREATE2', from: CREATE2_DEPLOYER, salt: DEPLOY_SALT, bytecode: `0x${bytecode}` as Hex })
+
+/** Writes each library's address where solc left it blank, in place (hex without 0x). */
+function link(object: string, references: LinkReferences, addresses: Map<string, string>): string {
+  let linked = object
+  for (const libraries of Object.values(references)) {
+    for (const [name, ranges] of Object.entries(libraries)) {
+      const address = addresses.get(name)
+      if (!address) throw new Error(`library ${name} has no address to link`)
+      for (const { start, length } of ranges) {
+        linked = linked.slice(0, start * 2) + address.slice(2).toLowerCase() + linked.slice((start + length) * 2)
+      }
+    }
+  }
+  return linked
 }
 
 function compile(sources: Record<string, { content: string }>, solcSettings: object): Output {
@@ -112,7 +139,6 @@ function main(): void {
   const hash = createHash('sha256')
     .update(solc.version())
     .update(JSON.stringify(settings))
-    .update(JSON.stringify(validatorSettings))
     .update(JSON.stringify(sources))
     .update(readFileSync(join(root, 'scripts', 'compile.ts')))
     .update(readFileSync(join(root, 'node_modules', '@account-abstraction', 'contracts', 'package.json')))
@@ -124,7 +150,25 @@ function main(): void {
   }
 
   const output = compile(sources, settings)
-  output.contracts[validatorSource] = compile(sources, validatorSettings).contracts[validatorSource]
+  // Libraries first (they link nothing themselves), then their addresses into every caller.
+  const libraryAddresses = new Map<string, string>()
+  for (const contracts of Object.values(output.contracts)) {
+    for (const [name, c] of Object.entries(contracts)) {
+      if ((linkedLibraries as readonly string[]).includes(name)) {
+        libraryAddresses.set(name, create2Address(c.evm.bytecode.object))
+      }
+    }
+  }
+  for (const contracts of Object.values(output.contracts)) {
+    for (const c of Object.values(contracts)) {
+      c.evm.bytecode.object = link(c.evm.bytecode.object, c.evm.bytecode.linkReferences, libraryAddresses)
+      c.evm.deployedBytecode.object = link(
+        c.evm.deployedBytecode.object,
+        c.evm.deployedBytecode.linkReferences,
+        libraryAddresses,
+      )
+    }
+  }
 
   // viem needs names and types only: `internalType` would just weigh on the SDK bundle.
   const strip = (value: unknown): unknown =>
@@ -180,7 +224,11 @@ function main(): void {
   writeFileSync(join(outDir, 'sourceMaps.json'), JSON.stringify({ sourceFiles, contracts: sourceMaps }))
   writeFileSync(
     join(outDir, 'abis.ts'),
-    header + product.map((n) => `export const ${lower(n)}Abi = ${JSON.stringify(get(n).abi)} as const\n`).join('\n'),
+    header +
+      product
+        .filter((n) => !(linkedLibraries as readonly string[]).includes(n))
+        .map((n) => `export const ${lower(n)}Abi = ${JSON.stringify(get(n).abi)} as const\n`)
+        .join('\n'),
   )
   // The SDK itself needs only these account functions: a small ABI keeps its bundle small
   // (the full ABIs stay available from the 'session-keys/abis' entry).
@@ -257,18 +305,12 @@ function main(): void {
         )
         .join('\n'),
   )
-  const address = (n: string) =>
-    getContractAddress({
-      opcode: 'CREATE2',
-      from: CREATE2_DEPLOYER,
-      salt: DEPLOY_SALT,
-      bytecode: get(n).bytecode as Hex,
-    })
+  const address = (n: string) => create2Address(get(n).bytecode.slice(2))
   writeFileSync(
     join(outDir, 'addresses.ts'),
     `${header}/** Salt used with the deterministic deployer ${CREATE2_DEPLOYER}. */\n` +
       `export const deploySalt = '${DEPLOY_SALT}' as const\n\n` +
-      ['SessionKeyValidator', 'SessionAccountFactory']
+      ['SessionStoreLib', 'SessionKeyValidator', 'SessionAccountFactory']
         .map((n) => `export const ${lower(n)}Address = '${address(n)}' as const\n`)
         .join(''),
   )
@@ -300,7 +342,11 @@ function main(): void {
         abi: c.abi,
         bytecode: `0x${c.evm.bytecode.object}`,
         deployedBytecode: `0x${c.evm.deployedBytecode.object}`,
-        ...(name === 'SessionKeyValidator' || name === 'SessionAccountFactory'
+        // Linked already: the library's address is in the validator's bytecode (linkReferences
+        // say where, for tools that link themselves).
+        linkReferences: c.evm.bytecode.linkReferences,
+        deployedLinkReferences: c.evm.deployedBytecode.linkReferences,
+        ...(name !== 'SessionAccount'
           ? { deterministicAddress: address(name), deploySalt: DEPLOY_SALT, deployer: CREATE2_DEPLOYER }
           : {}),
       }

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util'
 type Mutant = { file: string; what: string; find: string; replace: string; tests: string[] }
 
 const module = 'contracts/session/SessionKeyValidator.sol'
+const store = 'contracts/session/lib/SessionStoreLib.sol'
 const policy = 'src/policy/checkSessionOperation.ts'
 const guarantee = 'test/security/guarantee.test.ts'
 const attacks = 'test/security/attacks.test.ts'
@@ -34,9 +35,9 @@ const mutants: Mutant[] = [
     tests: [guarantee, policyTests],
   },
   {
-    file: module,
+    file: store,
     what: "a grant's epoch is not checked",
-    find: 'if (epoch != current) revert SessionGrantEpochInvalid(sessionId, epoch, current);',
+    find: 'if (epoch != current) revert ISessionKeyValidator.SessionGrantEpochInvalid(sessionId, epoch, current);',
     replace: '',
     tests: [guarantee, grantTests],
   },
@@ -50,7 +51,7 @@ const mutants: Mutant[] = [
   {
     file: module,
     what: 'the session key does not sign the grant it carries',
-    find: 'signedFor = _hashPair(sessionId, grantDigest);',
+    find: 'signedFor = SessionStoreLib.hashPair(sessionId, digest);',
     replace: 'signedFor = sessionId;',
     tests: [guarantee, grantTests],
   },
@@ -62,9 +63,9 @@ const mutants: Mutant[] = [
     tests: [guarantee],
   },
   {
-    file: module,
+    file: store,
     what: 'a token limit beside an uncountable method is accepted',
-    find: 'if (tokenCounted) revert SessionTokenLimitUncountable(target, selector);',
+    find: 'if (tokenCounted) revert ISessionKeyValidator.SessionTokenLimitUncountable(target, selector);',
     replace: '',
     tests: [guarantee, recurringTests],
   },
@@ -169,7 +170,7 @@ const mutants: Mutant[] = [
   {
     file: module,
     what: 'the claimed time is not signed by the session key',
-    find: 'signedFor = _hashPair(signedFor, bytes32(claimed));',
+    find: 'signedFor = SessionStoreLib.hashPair(signedFor, bytes32(claimed));',
     replace: '',
     tests: [recurringTests],
   },

@@ -88,6 +88,7 @@ export {
   entryPointAddress,
   sessionAccountFactoryAddress,
   sessionKeyValidatorAddress,
+  sessionStoreLibAddress,
 } from './constants/addresses.js'
 export { BaseError, type BaseErrorParameters } from './errors/base.js'
 export { InvalidParameterError, type InvalidParameterErrorParameters } from './errors/parameter.js'

@@ -136,3 +136,19 @@ struct SelectorPolicy {
     uint8 ruleCount;
     StoredRule[8] rules;
 }
+
+/// @dev The module's whole storage, from slot 0: one mapping per record kind, each keyed last
+/// by the account (ERC-7562 associated storage). The module and SessionStoreLib (reached by
+/// DELEGATECALL, on the module's storage) share it through this one declaration.
+/// `sessions`: slot = keccak(account . keccak(sessionId . 0)). `targets`: targetKey =
+/// keccak(sessionId, target), 7 slots. `selectors`: selectorKey = keccak(sessionId, target,
+/// selector), 41 slots. `paymasters`: keccak(sessionId, paymaster). `epochs`: keyed by the
+/// account itself, `revocationCount << 96 | random96`: the count never repeats (a revoked
+/// session never comes back), the random part makes the value after a revocation unknowable.
+struct SessionStore {
+    mapping(bytes32 sessionId => mapping(address account => SessionState)) sessions;
+    mapping(bytes32 targetKey => mapping(address account => TargetPolicy)) targets;
+    mapping(bytes32 selectorKey => mapping(address account => SelectorPolicy)) selectors;
+    mapping(bytes32 paymasterKey => mapping(address account => bool)) paymasters;
+    mapping(address account => uint128) epochs;
+}

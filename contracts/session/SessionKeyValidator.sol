@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
@@ -13,13 +12,13 @@ import {
     SelectorPolicy,
     SessionConfig,
     SessionState,
-    StoredRule,
+    SessionStore,
     TargetPolicy
 } from "./DataTypes.sol";
 import {ArgRuleLib} from "./lib/ArgRuleLib.sol";
 import {ExecutionLib} from "./lib/ExecutionLib.sol";
-import {GrantHashLib} from "./lib/GrantHashLib.sol";
 import {PolicyFlags} from "./lib/PolicyFlags.sol";
+import {SessionStoreLib} from "./lib/SessionStoreLib.sol";
 import {TokenCallLib} from "./lib/TokenCallLib.sol";
 
 /// @title SessionKeyValidator
@@ -33,7 +32,9 @@ import {TokenCallLib} from "./lib/TokenCallLib.sol";
 /// ERC-7562: no TIMESTAMP, NUMBER, GASPRICE or other banned opcode in validation (the
 /// window goes through `validationData`), and every slot touched in validation is associated
 /// with the account: the account is the innermost mapping key, and records span at most 41
-/// consecutive slots from there.
+/// consecutive slots from there. Sessions are written by SessionStoreLib, reached by
+/// DELEGATECALL on this module's storage (also inside validation, for an off-chain grant's
+/// first use): this contract keeps the validation path.
 contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     using ExecutionLib for bytes;
     using ArgRuleLib for SelectorPolicy;
@@ -47,9 +48,6 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// @dev Call-context bit: the session has recurring limits (see `_checkCall`).
     uint256 private constant _RECURRING = 1 << 80;
 
-    uint8 private constant _STATUS_NONE = 0;
-    uint8 private constant _STATUS_ACTIVE = 1;
-    uint8 private constant _STATUS_REVOKED = 2;
 
     /// @dev Signature, "use" form: 0x00 | sessionKey (20) | salt (32) | r (32) | s (32) | v (1).
     uint8 private constant _SIG_USE = 0x00;
@@ -65,26 +63,14 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// operation's window to it, so the EntryPoint refuses the operation at any other time.
     uint8 private constant _SIG_TIME = 0x02;
     uint256 private constant _TIME_LENGTH = 6;
-    bytes4 private constant _ERC1271_MAGIC = 0x1626ba7e;
     bytes32 private constant _RENOUNCEMENT_TYPEHASH = keccak256("SessionRenouncement(address account,bytes32 sessionId)");
 
     constructor() EIP712("SessionKeyValidator", "1") {}
 
     // ───────────────────────────── storage ─────────────────────────────
 
-    /// @dev slot = keccak(account . keccak(sessionId . p)): the account is the innermost key,
-    /// so the record is associated with the account (ERC-7562 STO-021/032).
-    mapping(bytes32 sessionId => mapping(address account => SessionState)) private _sessions;
-    /// @dev targetKey = keccak(sessionId, target); account innermost (associated), 3 slots.
-    mapping(bytes32 targetKey => mapping(address account => TargetPolicy)) private _targets;
-    /// @dev selectorKey = keccak(sessionId, target, selector); account innermost, 41 slots.
-    mapping(bytes32 selectorKey => mapping(address account => SelectorPolicy)) private _selectors;
-    /// @dev paymasterKey = keccak(sessionId, paymaster); account innermost (associated).
-    mapping(bytes32 paymasterKey => mapping(address account => bool)) private _paymasters;
-    /// @dev slot = keccak(account . p): keyed by the account itself (associated). The epoch is
-    /// `revocationCount << 96 | random96`: the count never repeats (a revoked session never
-    /// comes back), the random part makes the value after a revocation unknowable before it.
-    mapping(address account => uint128) private _epochs;
+    /// @dev Every record, in one struct at slot 0 that SessionStoreLib shares (see SessionStore).
+    SessionStore private _state;
 
     // ───────────────────────── install / uninstall ─────────────────────────
 
@@ -92,11 +78,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// @param data Empty, or `abi.encode(SessionConfig[])`: sessions to create at once, so
     /// that installing and granting the first session is a single call.
     function onInstall(bytes calldata data) external {
-        if (data.length == 0) return;
-        SessionConfig[] memory configs = abi.decode(data, (SessionConfig[]));
-        for (uint256 i = 0; i < configs.length; ++i) {
-            _createSession(configs[i]);
-        }
+        if (data.length != 0) SessionStoreLib.createSessions(_state, data);
     }
 
     /// @notice Called by the account when it uninstalls the module: every session of the
@@ -108,15 +90,18 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     // ───────────────────────────── management ─────────────────────────────
 
     /// @inheritdoc ISessionKeyValidator
+    /// @dev SessionStoreLib decodes the terms from this call's own arguments, `msg.data[4:]`
+    /// (`abi.encode(config)`): the module holds no decoder for them.
     function createSession(SessionConfig calldata config) external returns (bytes32) {
-        return _createSession(config);
+        config;
+        return SessionStoreLib.createSession(_state, msg.data[4:]);
     }
 
     /// @inheritdoc ISessionKeyValidator
     function setSessionEnabled(bytes32 sessionId, bool enabled) external {
-        SessionState storage session = _sessions[sessionId][msg.sender];
-        if (session.status == _STATUS_NONE) revert SessionNotFound(sessionId);
-        if (session.status == _STATUS_REVOKED || session.epoch != _revocationCount(msg.sender)) {
+        SessionState storage session = _state.sessions[sessionId][msg.sender];
+        if (session.status == SessionStoreLib.STATUS_NONE) revert SessionNotFound(sessionId);
+        if (session.status == SessionStoreLib.STATUS_REVOKED || session.epoch != SessionStoreLib.revocationCount(_state, msg.sender)) {
             revert SessionRevoked(sessionId);
         }
         session.enabled = enabled;
@@ -125,8 +110,8 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
 
     /// @inheritdoc ISessionKeyValidator
     function revokeSession(bytes32 sessionId) external {
-        SessionState storage session = _sessions[sessionId][msg.sender];
-        session.status = _STATUS_REVOKED;
+        SessionState storage session = _state.sessions[sessionId][msg.sender];
+        session.status = SessionStoreLib.STATUS_REVOKED;
         session.enabled = false;
         emit SessionRevokedBy(msg.sender, sessionId);
     }
@@ -139,15 +124,15 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// @inheritdoc ISessionKeyValidator
     /// @dev Execution only, never validation; storage is still the account's own record.
     function renounceSession(address account, address sessionKey, bytes32 salt, bytes calldata signature) external {
-        bytes32 sessionId = _hashPair(bytes32(uint256(uint160(sessionKey))), salt);
+        bytes32 sessionId = SessionStoreLib.hashPair(bytes32(uint256(uint160(sessionKey))), salt);
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(
             getRenouncementDigest(account, sessionId),
             signature
         );
         if (err != ECDSA.RecoverError.NoError || signer != sessionKey) revert SessionRenouncementInvalid(sessionId);
-        SessionState storage session = _sessions[sessionId][account];
-        if (session.status == _STATUS_REVOKED) revert SessionRevoked(sessionId);
-        session.status = _STATUS_REVOKED;
+        SessionState storage session = _state.sessions[sessionId][account];
+        if (session.status == SessionStoreLib.STATUS_REVOKED) revert SessionRevoked(sessionId);
+        session.status = SessionStoreLib.STATUS_REVOKED;
         session.enabled = false;
         emit SessionRenounced(account, sessionId);
     }
@@ -198,7 +183,8 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         uint48 enableBefore,
         SessionConfig calldata config
     ) external view returns (bytes32) {
-        return _hashTypedDataV4(GrantHashLib.hashGrant(account, epoch, enableBefore, config));
+        (account, epoch, enableBefore, config); // decoded by SessionStoreLib from `msg.data[4:]`
+        return SessionStoreLib.grantDigest(_domainSeparatorV4(), msg.data[4:]);
     }
 
     /// @notice Session keys never sign ERC-1271 messages for the account: a Permit, Permit2
@@ -225,9 +211,9 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         address account,
         bytes32 sessionId
     ) external view returns (uint48 validAfter, uint48 validUntil, bool enabled, bool exists, bool revoked) {
-        SessionState storage session = _sessions[sessionId][account];
-        exists = session.status == _STATUS_ACTIVE || (session.status == _STATUS_REVOKED && session.validUntil != 0);
-        revoked = session.status == _STATUS_REVOKED || (exists && session.epoch != _revocationCount(account));
+        SessionState storage session = _state.sessions[sessionId][account];
+        exists = session.status == SessionStoreLib.STATUS_ACTIVE || (session.status == SessionStoreLib.STATUS_REVOKED && session.validUntil != 0);
+        revoked = session.status == SessionStoreLib.STATUS_REVOKED || (exists && session.epoch != SessionStoreLib.revocationCount(_state, account));
         return (session.validAfter, session.validUntil, session.enabled, exists, revoked);
     }
 
@@ -235,7 +221,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// and max fee): the budget the owner granted minus every operation's maximum cost.
     /// @return left The wei left, or `type(uint256).max` when the owner opted in to no cap.
     function getGasLeft(address account, bytes32 sessionId) external view returns (uint256 left) {
-        SessionState storage session = _sessions[sessionId][account];
+        SessionState storage session = _state.sessions[sessionId][account];
         if (session.flags & PolicyFlags.SESSION_GAS_UNLIMITED != 0) return _NO_LIMIT;
         return session.gasLeft;
     }
@@ -263,7 +249,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             uint256 uses
         )
     {
-        TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][account];
+        TargetPolicy storage policy = _state.targets[SessionStoreLib.targetKey(sessionId, target)][account];
         uint256 flags = policy.flags;
         tokenLimit = flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0 ? policy.tokenLimit : _NO_LIMIT;
         tokenSpent = policy.tokenSpent;
@@ -280,7 +266,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         bytes32 sessionId,
         address target
     ) external view returns (uint256 limit, uint256 spent) {
-        TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][account];
+        TargetPolicy storage policy = _state.targets[SessionStoreLib.targetKey(sessionId, target)][account];
         limit = policy.flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0 ? policy.tokenLimit : _NO_LIMIT;
         spent = policy.tokenSpent;
     }
@@ -315,7 +301,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
             uint256 uses
         )
     {
-        TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][account];
+        TargetPolicy storage policy = _state.targets[SessionStoreLib.targetKey(sessionId, target)][account];
         uint256 word = policy.period;
         uint256 flags = uint8(word >> 128);
         start = uint48(word);
@@ -336,254 +322,20 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         address target,
         bytes4 selector
     ) external view returns (bool) {
-        uint256 flags = _targets[_targetKey(sessionId, target)][account].flags;
+        uint256 flags = _state.targets[SessionStoreLib.targetKey(sessionId, target)][account].flags;
         if (flags & PolicyFlags.TARGET_PERMITTED == 0) return false;
         uint256 tokenFlag = TokenCallLib.flagOf(selector);
         if (tokenFlag != 0 && flags & tokenFlag != 0) return true;
-        return _selectors[_selectorKey(sessionId, target, selector)][account].allowed;
+        return _state.selectors[SessionStoreLib.selectorKey(sessionId, target, selector)][account].allowed;
     }
 
     /// @notice The revocation epoch of `account`, which off-chain grants must name: revoke-all
     /// and uninstall move it to `(count + 1) << 96 | random96`, a value nobody knows before.
     function getEpoch(address account) external view returns (uint128) {
-        return _epochs[account];
+        return _state.epochs[account];
     }
 
     // ───────────────────────────── internal: sessions ─────────────────────────────
-
-    function _createSession(SessionConfig memory config) internal returns (bytes32 sessionId) {
-        if (config.sessionKey == address(0)) revert SessionKeyInvalid();
-        if (config.validUntil <= config.validAfter) revert SessionWindowInvalid(config.validAfter, config.validUntil);
-        if (config.permissions.length == 0) revert SessionNoPermissions();
-        sessionId = keccak256(abi.encode(config.sessionKey, config.salt));
-        SessionState storage session = _sessions[sessionId][msg.sender];
-        if (session.status != _STATUS_NONE) revert SessionAlreadyExists(sessionId);
-
-        uint8 flags;
-        for (uint256 i = 0; i < config.permissions.length; ++i) {
-            if (_storePermission(sessionId, config.permissions[i])) flags |= PolicyFlags.SESSION_RECURRING;
-        }
-        for (uint256 i = 0; i < config.paymasters.length; ++i) {
-            address paymaster = config.paymasters[i];
-            mapping(address => bool) storage listed = _paymasters[_paymasterKey(sessionId, paymaster)];
-            if (paymaster == address(0) || listed[msg.sender]) revert SessionPaymasterInvalid(paymaster);
-            listed[msg.sender] = true;
-            flags |= PolicyFlags.SESSION_PAYMASTERS;
-        }
-        if (config.gasBudget == _NO_LIMIT) {
-            flags |= PolicyFlags.SESSION_GAS_UNLIMITED;
-        } else {
-            if (config.gasBudget > type(uint104).max) revert SessionLimitTooLarge(address(0), config.gasBudget);
-            session.gasLeft = uint104(config.gasBudget);
-        }
-        session.validAfter = config.validAfter;
-        session.validUntil = config.validUntil;
-        session.epoch = _revocationCount(msg.sender);
-        session.status = _STATUS_ACTIVE;
-        session.enabled = config.enabled;
-        session.flags = flags;
-        emit SessionCreated(
-            msg.sender,
-            sessionId,
-            config.sessionKey,
-            config.validAfter,
-            config.validUntil,
-            config.enabled
-        );
-    }
-
-    /// @dev Returns whether the permission has recurring limits.
-    function _storePermission(bytes32 sessionId, Permission memory permission) internal returns (bool recurring) {
-        address target = permission.target;
-        if (target == address(0) || target == msg.sender || target == address(this)) {
-            revert SessionTargetForbidden(target);
-        }
-        bool emptyCalldata = permission.flags & PolicyFlags.PERMISSION_EMPTY_CALLDATA != 0;
-        if (permission.selectors.length == 0 && !emptyCalldata) revert SessionNoSelectors(target);
-        TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][msg.sender];
-        if (policy.flags != 0) revert SessionDuplicateTarget(target);
-
-        uint256 flags = PolicyFlags.TARGET_PERMITTED;
-        if (emptyCalldata) flags |= PolicyFlags.TARGET_EMPTY_CALLDATA;
-        if (permission.flags & PolicyFlags.PERMISSION_DELEGATECALL != 0) flags |= PolicyFlags.TARGET_DELEGATECALL;
-        if (permission.flags & PolicyFlags.PERMISSION_TRY_MODE != 0) flags |= PolicyFlags.TARGET_TRY_MODE;
-        if (permission.tokenLimit != _NO_LIMIT) {
-            if (permission.tokenLimit > type(uint120).max) revert SessionLimitTooLarge(target, permission.tokenLimit);
-            flags |= PolicyFlags.TARGET_TOKEN_LIMITED;
-            policy.tokenLimit = uint120(permission.tokenLimit);
-        }
-        if (permission.valueLimitPerCall != 0 && permission.valueLimitTotal != 0) {
-            flags |= PolicyFlags.TARGET_VALUE;
-            if (permission.valueLimitPerCall != _NO_LIMIT) {
-                if (permission.valueLimitPerCall > type(uint128).max) {
-                    revert SessionLimitTooLarge(target, permission.valueLimitPerCall);
-                }
-                flags |= PolicyFlags.TARGET_VALUE_PER_CALL_LIMITED;
-                policy.valueLimitPerCall = uint128(permission.valueLimitPerCall);
-            }
-            if (permission.valueLimitTotal != _NO_LIMIT) {
-                if (permission.valueLimitTotal > type(uint128).max) {
-                    revert SessionLimitTooLarge(target, permission.valueLimitTotal);
-                }
-                flags |= PolicyFlags.TARGET_VALUE_TOTAL_LIMITED;
-                policy.valueLimitTotal = uint128(permission.valueLimitTotal);
-            }
-        }
-        if (permission.maxUses != _NO_LIMIT) {
-            if (permission.maxUses > type(uint64).max) revert SessionLimitTooLarge(target, permission.maxUses);
-            flags |= PolicyFlags.TARGET_USES_LIMITED;
-            policy.maxUses = uint64(permission.maxUses);
-        }
-        bool tokenCounted = flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0;
-        if (_isSet(permission.recurring)) {
-            recurring = true;
-            if (_storeRecurrence(target, permission.recurring, policy)) tokenCounted = true;
-        }
-        for (uint256 j = 0; j < permission.selectors.length; ++j) {
-            bytes4 selector = permission.selectors[j];
-            uint256 tokenFlag = TokenCallLib.flagOf(selector);
-            if (tokenFlag != 0) {
-                flags |= tokenFlag;
-            } else {
-                // A token limit counts only the token functions: any other method beside it
-                // could move tokens uncounted while the owner was shown "at most N in total".
-                if (tokenCounted) revert SessionTokenLimitUncountable(target, selector);
-                flags |= PolicyFlags.TARGET_OTHER_SELECTORS;
-                _selectors[_selectorKey(sessionId, target, selector)][msg.sender].allowed = true;
-            }
-        }
-        uint256 ruleCount = permission.rules.length;
-        if (ruleCount != 0) flags = _storeRules(sessionId, target, flags, permission.rules, policy);
-        policy.flags = uint16(flags);
-    }
-
-    /// @dev Whether any field of a recurrence is set.
-    function _isSet(Recurrence memory r) private pure returns (bool) {
-        return r.period != 0 || r.start != 0 || r.tokenLimit != 0 || r.valueLimit != 0 || r.maxUses != 0;
-    }
-
-    /// @dev Stores a permission's recurring limits (slot 4's layout is in TargetPolicy).
-    /// Returns whether a token amount per period is limited.
-    function _storeRecurrence(
-        address target,
-        Recurrence memory recurrence,
-        TargetPolicy storage policy
-    ) internal returns (bool tokenLimited) {
-        if (recurrence.period == 0) revert SessionRecurrenceInvalid(target, 1);
-        if (recurrence.start == 0) revert SessionRecurrenceInvalid(target, 2);
-        uint256 flags;
-        uint256 maxUses;
-        if (recurrence.tokenLimit != _NO_LIMIT) {
-            if (recurrence.tokenLimit > type(uint120).max) revert SessionLimitTooLarge(target, recurrence.tokenLimit);
-            flags |= PolicyFlags.PERIOD_TOKEN_LIMITED;
-            policy.periodTokenLimit = uint120(recurrence.tokenLimit);
-            tokenLimited = true;
-        }
-        if (recurrence.valueLimit != _NO_LIMIT) {
-            if (recurrence.valueLimit > type(uint128).max) revert SessionLimitTooLarge(target, recurrence.valueLimit);
-            flags |= PolicyFlags.PERIOD_VALUE_LIMITED;
-            policy.periodValueLimit = uint128(recurrence.valueLimit);
-        }
-        if (recurrence.maxUses != _NO_LIMIT) {
-            if (recurrence.maxUses > type(uint56).max) revert SessionLimitTooLarge(target, recurrence.maxUses);
-            flags |= PolicyFlags.PERIOD_USES_LIMITED;
-            maxUses = recurrence.maxUses;
-        }
-        if (flags == 0) revert SessionRecurrenceInvalid(target, 3);
-        policy.period = uint256(recurrence.start) | (uint256(recurrence.period) << 48) | (flags << 128) | (maxUses << 136);
-    }
-
-    /// @dev Stores a permission's rules; a destination's only token-function rule, if narrow,
-    /// goes inline (one read when checked). Returns the target flags with the rules' bits.
-    function _storeRules(
-        bytes32 sessionId,
-        address target,
-        uint256 flags,
-        ArgRule[] memory rules,
-        TargetPolicy storage policy
-    ) internal returns (uint256) {
-        uint256 tokenRules = 0;
-        uint256 last = 0;
-        for (uint256 k = 0; k < rules.length; ++k) {
-            if (TokenCallLib.flagOf(rules[k].selector) != 0) {
-                ++tokenRules;
-                last = k;
-            }
-        }
-        for (uint256 k = 0; k < rules.length; ++k) {
-            ArgRule memory rule = rules[k];
-            if (
-                tokenRules == 1 &&
-                k == last &&
-                rule.condition != PolicyFlags.ONE_OF &&
-                rule.bits <= PolicyFlags.INLINE_RULE_MAX_BITS
-            ) {
-                policy.tokenRule = _inlineRule(target, flags, rule);
-                flags |= PolicyFlags.TARGET_TOKEN_RULE_INLINE;
-            } else {
-                flags |= _storeRule(sessionId, target, flags, rule);
-            }
-        }
-        return flags;
-    }
-
-    /// @dev The word of an inline token rule (see TargetPolicy), after the checks every rule gets.
-    function _inlineRule(address target, uint256 flags, ArgRule memory rule) internal pure returns (uint256) {
-        bytes4 selector = rule.selector;
-        if (flags & TokenCallLib.flagOf(selector) == 0) revert SessionRuleInvalid(target, selector, 1);
-        _checkRuleShape(target, rule);
-        return
-            (uint256(uint32(selector)) << 224) |
-            (uint256(rule.condition) << 216) |
-            (uint256(rule.word) << 208) |
-            (uint256(rule.bits) << 192) |
-            uint256(rule.values[0]);
-    }
-
-    /// @dev A known condition, one value (1 to 4 for ONE_OF), a width in whole bytes, values
-    /// that fit in it.
-    function _checkRuleShape(address target, ArgRule memory rule) internal pure {
-        bytes4 selector = rule.selector;
-        if (rule.condition > PolicyFlags.ONE_OF) revert SessionRuleInvalid(target, selector, 3);
-        uint256 count = rule.values.length;
-        bool oneOf = rule.condition == PolicyFlags.ONE_OF;
-        if (oneOf ? count == 0 || count > PolicyFlags.MAX_ONE_OF_VALUES : count != 1) {
-            revert SessionRuleInvalid(target, selector, 4);
-        }
-        if (rule.bits == 0 || rule.bits > 256 || rule.bits % 8 != 0) revert SessionRuleInvalid(target, selector, 5);
-        for (uint256 j = 0; j < count; ++j) {
-            if (rule.bits < 256 && uint256(rule.values[j]) >> rule.bits != 0) {
-                revert SessionRuleInvalid(target, selector, 6);
-            }
-        }
-    }
-
-    /// @dev Stores one argument rule; returns TARGET_TOKEN_RULES when it is on a token function.
-    function _storeRule(
-        bytes32 sessionId,
-        address target,
-        uint256 flags,
-        ArgRule memory rule
-    ) internal returns (uint256) {
-        bytes4 selector = rule.selector;
-        uint256 tokenFlag = TokenCallLib.flagOf(selector);
-        SelectorPolicy storage policy = _selectors[_selectorKey(sessionId, target, selector)][msg.sender];
-        if (tokenFlag != 0 ? flags & tokenFlag == 0 : !policy.allowed) revert SessionRuleInvalid(target, selector, 1);
-        uint256 index = policy.ruleCount;
-        if (index >= PolicyFlags.MAX_RULES_PER_SELECTOR) revert SessionRuleInvalid(target, selector, 2);
-        _checkRuleShape(target, rule);
-        uint256 count = rule.values.length;
-        StoredRule storage stored = policy.rules[index];
-        for (uint256 j = 0; j < count; ++j) {
-            stored.values[j] = rule.values[j];
-        }
-        stored.condition = rule.condition;
-        stored.word = rule.word;
-        stored.bits = rule.bits;
-        stored.count = uint8(count);
-        policy.ruleCount = uint8(index + 1);
-        return tokenFlag != 0 ? PolicyFlags.TARGET_TOKEN_RULES : 0;
-    }
 
     /// @dev Reads the signature's form, key, salt and claimed time (and, in the "enable" form,
     /// creates the session from its grant). `ok` is false for any other shape. `signedFor` is
@@ -601,69 +353,43 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         uint256 end = form & _SIG_TIME != 0 ? _SIG_USE_LENGTH + _TIME_LENGTH : _SIG_USE_LENGTH;
         if (form > (_SIG_ENABLE | _SIG_TIME) || signature.length < end) return (false, address(0), 0, 0, 0);
         sessionKey = address(uint160(head >> 88));
-        bytes32 salt = bytes32(ExecutionLib._word(signature, 21));
-        sessionId = _hashPair(bytes32(uint256(uint160(sessionKey))), salt);
+        sessionId = SessionStoreLib.hashPair(bytes32(uint256(uint160(sessionKey))), bytes32(ExecutionLib._word(signature, 21)));
         signedFor = sessionId;
         if (form & _SIG_ENABLE != 0 && signature.length > end) {
-            bytes32 grantDigest;
-            (grantDigest, times) = _enableFromGrant(sessionId, sessionKey, salt, signature[end:]);
-            signedFor = _hashPair(sessionId, grantDigest);
+            (signedFor, times) = _enableFromGrant(sessionId, signature[end:]);
         } else if (form & _SIG_ENABLE != 0 || signature.length != end) {
             return (false, address(0), 0, 0, 0);
         }
         if (form & _SIG_TIME != 0) {
             uint256 claimed = uint48(bytes6(signature[_SIG_USE_LENGTH:end]));
-            signedFor = _hashPair(signedFor, bytes32(claimed));
+            signedFor = SessionStoreLib.hashPair(signedFor, bytes32(claimed));
             times |= claimed << 48;
         }
         ok = true;
     }
 
-    /// @dev Creates the session of an off-chain grant on its first use, inside validation.
-    /// The owner's signature is checked by the account itself (ERC-1271), over an EIP-712
-    /// digest bound to this chain, this module, the account, its current epoch and the grant's
-    /// deadline (returned, for the EntryPoint to enforce through validationData: validation
-    /// never reads the clock). A session that exists already is used as it is (deadline 0);
-    /// a revoked id is refused by the caller.
+    /// @dev Creates the session of an off-chain grant on its first use (SessionStoreLib, on this
+    /// module's storage) and returns what the session key signs for, `keccak(sessionId ‖
+    /// grantDigest)`, and the grant's deadline when this validation created the session.
     function _enableFromGrant(
         bytes32 sessionId,
-        address sessionKey,
-        bytes32 salt,
         bytes calldata grant
-    ) internal returns (bytes32 digest, uint256 enableBefore) {
-        (SessionConfig memory config, uint128 epoch, uint48 deadline, bytes memory ownerSignature) = abi.decode(
-            grant,
-            (SessionConfig, uint128, uint48, bytes)
-        );
-        if (config.sessionKey != sessionKey || config.salt != salt || deadline == 0) {
-            revert SessionGrantInvalid(sessionId);
-        }
-        digest = _hashTypedDataV4(GrantHashLib.hashGrant(msg.sender, epoch, deadline, config));
-        if (_sessions[sessionId][msg.sender].status != _STATUS_NONE) return (digest, 0);
-        uint128 current = _epochs[msg.sender];
-        if (epoch != current) revert SessionGrantEpochInvalid(sessionId, epoch, current);
-        if (IERC1271(msg.sender).isValidSignature(digest, ownerSignature) != _ERC1271_MAGIC) {
-            revert SessionGrantInvalid(sessionId);
-        }
-        _createSession(config);
-        enableBefore = deadline;
+    ) private returns (bytes32 signedFor, uint256 enableBefore) {
+        bytes32 digest;
+        (digest, enableBefore) = SessionStoreLib.enableFromGrant(_state, _domainSeparatorV4(), sessionId, grant);
+        signedFor = SessionStoreLib.hashPair(sessionId, digest);
     }
 
     /// @dev Runs in execution only (revoke-all, uninstall), never in validation: the block's
     /// randomness and hash are fine here. The count in the high 32 bits never repeats.
     function _revokeAll(address account) internal {
-        uint256 count = uint32(_epochs[account] >> 96) + 1;
+        uint256 count = uint32(_state.epochs[account] >> 96) + 1;
         uint96 random = uint96(
             uint256(keccak256(abi.encode(account, count, block.prevrandao, blockhash(block.number - 1), gasleft())))
         );
         uint128 epoch = uint128((count << 96) | random);
-        _epochs[account] = epoch;
+        _state.epochs[account] = epoch;
         emit AllSessionsRevoked(account, epoch);
-    }
-
-    /// @dev How many times `account` revoked all its sessions: the epoch's high 32 bits.
-    function _revocationCount(address account) internal view returns (uint32) {
-        return uint32(_epochs[account] >> 96);
     }
 
     // ───────────────────────────── internal: operation ─────────────────────────────
@@ -677,7 +403,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         address sessionKey;
         bytes32 signedFor;
         (wellFormed, sessionKey, sessionId, signedFor, times) = _openSignature(signature);
-        if (wellFormed) signed = _isSignedBy(sessionKey, _hashPair(userOpHash, signedFor), signature);
+        if (wellFormed) signed = _isSignedBy(sessionKey, SessionStoreLib.hashPair(userOpHash, signedFor), signature);
     }
 
     /// @dev The session is live, then paymaster, gas budget and every call; returns the
@@ -688,11 +414,11 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         PackedUserOperation calldata userOp,
         uint256 claimed
     ) internal returns (uint256 state, uint256 window) {
-        SessionState storage session = _sessions[sessionId][msg.sender];
+        SessionState storage session = _state.sessions[sessionId][msg.sender];
         state = _load(session);
         uint256 status = uint8(state >> 128);
-        if (status == _STATUS_NONE) revert SessionNotFound(sessionId);
-        if (status == _STATUS_REVOKED || uint32(state >> 96) != _revocationCount(msg.sender)) {
+        if (status == SessionStoreLib.STATUS_NONE) revert SessionNotFound(sessionId);
+        if (status == SessionStoreLib.STATUS_REVOKED || uint32(state >> 96) != SessionStoreLib.revocationCount(_state, msg.sender)) {
             revert SessionRevoked(sessionId);
         }
         if (uint8(state >> 136) == 0) revert SessionDisabled(sessionId);
@@ -711,7 +437,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         address paymaster = address(bytes20(paymasterAndData[0:20]));
         if (
             sessionFlags & PolicyFlags.SESSION_PAYMASTERS == 0 ||
-            !_paymasters[_paymasterKey(sessionId, paymaster)][msg.sender]
+            !_state.paymasters[SessionStoreLib.paymasterKey(sessionId, paymaster)][msg.sender]
         ) revert SessionPaymasterNotAllowed(paymaster);
     }
 
@@ -812,7 +538,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         if (target == address(0) || target == msg.sender || target == address(this)) {
             revert SessionTargetNotAllowed(index, target);
         }
-        TargetPolicy storage policy = _targets[_targetKey(sessionId, target)][msg.sender];
+        TargetPolicy storage policy = _state.targets[SessionStoreLib.targetKey(sessionId, target)][msg.sender];
         uint256 word = _load(policy);
         uint256 flags = uint16(word);
         if (flags & PolicyFlags.TARGET_PERMITTED == 0) revert SessionTargetNotAllowed(index, target);
@@ -847,7 +573,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         } else if (flags & PolicyFlags.TARGET_OTHER_SELECTORS == 0) {
             revert SessionSelectorNotAllowed(index, target, selector);
         }
-        SelectorPolicy storage selectorPolicy = _selectors[_selectorKey(sessionId, target, selector)][msg.sender];
+        SelectorPolicy storage selectorPolicy = _state.selectors[SessionStoreLib.selectorKey(sessionId, target, selector)][msg.sender];
         if (!isToken && !selectorPolicy.allowed) revert SessionSelectorNotAllowed(index, target, selector);
         uint256 broken = selectorPolicy.firstBroken(data);
         if (broken != type(uint256).max) revert SessionRuleViolated(index, target, selector, broken);
@@ -1022,15 +748,6 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         return err == ECDSA.RecoverError.NoError && recovered == sessionKey;
     }
 
-    /// @dev keccak256(a ‖ b) in the scratch space (no memory allocation).
-    function _hashPair(bytes32 a, bytes32 b) private pure returns (bytes32 hash) {
-        assembly ("memory-safe") {
-            mstore(0x00, a)
-            mstore(0x20, b)
-            hash := keccak256(0x00, 0x40)
-        }
-    }
-
     /// @dev ERC-4337 validationData, byte by byte from the low end:
     /// bytes 0–19: aggregator (0 = valid signature, 1 = signature failure);
     /// bytes 20–25: validUntil (uint48, seconds; the EntryPoint rejects after it);
@@ -1065,18 +782,6 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         }
     }
 
-    function _targetKey(bytes32 sessionId, address target) internal pure returns (bytes32) {
-        return _hashPair(sessionId, bytes32(uint256(uint160(target))));
-    }
-
-    function _selectorKey(bytes32 sessionId, address target, bytes4 selector) internal pure returns (bytes32) {
-        return keccak256(abi.encode(sessionId, target, selector));
-    }
-
-    function _paymasterKey(bytes32 sessionId, address paymaster) internal pure returns (bytes32) {
-        return _hashPair(sessionId, bytes32(uint256(uint160(paymaster))));
-    }
-
     // ───────────────────────────── metadata ─────────────────────────────
 
     /// @notice ERC-7579: this module is a validator (type 1) only.
@@ -1091,6 +796,6 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
 
     /// @notice The module's version.
     function version() external pure returns (string memory) {
-        return "0.6.0";
+        return "0.7.0";
     }
 }

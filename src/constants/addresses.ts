@@ -1,6 +1,11 @@
 import { entryPoint07Address } from 'viem/account-abstraction'
 
-export { deploySalt, sessionAccountFactoryAddress, sessionKeyValidatorAddress } from '../generated/addresses.js'
+export {
+  deploySalt,
+  sessionAccountFactoryAddress,
+  sessionKeyValidatorAddress,
+  sessionStoreLibAddress,
+} from '../generated/addresses.js'
 
 /** EntryPoint v0.7 at its canonical address. */
 export const entryPointAddress = entryPoint07Address

@@ -15,10 +15,15 @@ import {
   entryPointAddress,
   sessionAccountFactoryAddress,
   sessionKeyValidatorAddress,
+  sessionStoreLibAddress,
 } from '../constants/addresses.js'
 import { BaseError } from '../errors/base.js'
 import { ContractNotDeployedError } from '../errors/session.js'
-import { sessionAccountFactoryBytecode, sessionKeyValidatorBytecode } from '../generated/bytecode.js'
+import {
+  sessionAccountFactoryBytecode,
+  sessionKeyValidatorBytecode,
+  sessionStoreLibBytecode,
+} from '../generated/bytecode.js'
 import { entryPointBytecode } from '../generated/entryPoint.js'
 
 /** The salt that, with the artifacts of @account-abstraction/contracts@0.7.0, gives the canonical EntryPoint v0.7. */
@@ -27,6 +32,8 @@ const entryPointSalt = '0x90d8084deab30c2a37c45e8d47f49f2f7965183cb6990a98943ef9
 /** Where each contract of the project lives (the same on every chain). */
 export type Deployments = {
   entryPoint: Address
+  /** The library the module reaches by DELEGATECALL to write sessions (linked at this address). */
+  sessionStoreLib: Address
   sessionKeyValidator: Address
   sessionAccountFactory: Address
 }
@@ -38,7 +45,7 @@ export type DeployContractsReturnType = Deployments & {
 }
 
 /**
- * Deploys the EntryPoint v0.7 (if absent), the session-key module and the account factory
+ * Deploys the EntryPoint v0.7 (if absent), the session-key module (its library first) and the account factory
  * through the deterministic CREATE2 deployer. Running it again deploys nothing.
  *
  * @example
@@ -61,6 +68,13 @@ export async function deployContracts(client: Client<Transport, Chain, Account>)
   }
   const plan = [
     { name: 'EntryPoint v0.7', address: entryPointAddress, salt: entryPointSalt, bytecode: entryPointBytecode },
+    // Before the module: its bytecode calls the library at this address.
+    {
+      name: 'SessionStoreLib',
+      address: sessionStoreLibAddress,
+      salt: deploySalt,
+      bytecode: sessionStoreLibBytecode as Hex,
+    },
     {
       name: 'SessionKeyValidator',
       address: sessionKeyValidatorAddress,
@@ -102,6 +116,7 @@ export async function deployContracts(client: Client<Transport, Chain, Account>)
   }
   return {
     entryPoint: entryPointAddress,
+    sessionStoreLib: sessionStoreLibAddress,
     sessionKeyValidator: sessionKeyValidatorAddress,
     sessionAccountFactory: sessionAccountFactoryAddress,
     deployed,

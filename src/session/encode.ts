@@ -7,6 +7,7 @@ import {
   PERMISSION_TRY_MODE,
   ruleConditions,
 } from '../policy/policyFlags.js'
+import { checkPermissionTargets } from '../policy/sessionStoreLib.js'
 import { parseAddress, parseBytes32, parseGasBudget, parseTimestamp } from '../utils/parse.js'
 import { toPermission } from './permissions.js'
 
@@ -241,26 +242,10 @@ export function assertSession(session: unknown, field = 'session'): Session {
     })
   }
   const permissions = s.permissions.map((p, i) => toPermission(p, `${at}permissions[${i}]`))
-  permissions.forEach((permission, i) => {
-    const targetField = `${at}permissions[${i}].target`
-    if (permission.target === account || permission.target === module || BigInt(permission.target) === 0n) {
-      throw new InvalidParameterError({
-        field: targetField,
-        value: permission.target,
-        reason: 'a session may never call the account itself, the session module or the zero address',
-        fix: 'remove this destination; the owner manages the account directly',
-      })
-    }
-    const first = permissions.findIndex((p) => p.target === permission.target)
-    if (first !== i) {
-      throw new InvalidParameterError({
-        field: targetField,
-        value: permission.target,
-        reason: `the same destination as permissions[${first}]`,
-        fix: 'merge the two into one permission',
-      })
-    }
-  })
+  checkPermissionTargets(
+    permissions.map((p) => p.target),
+    { account, module, field: `${at}permissions` },
+  )
   const paymasters = parsePaymasters(s.paymasters ?? [], `${at}paymasters`)
   const gasBudget = parseGasBudget(s.gasBudget, `${at}gasBudget`)
   return {

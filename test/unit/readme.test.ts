@@ -12,6 +12,7 @@ import {
   maxTokenLimit,
   sessionAccountFactoryAddress,
   sessionKeyValidatorAddress,
+  sessionStoreLibAddress,
 } from '../../src/index.js'
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
@@ -21,6 +22,7 @@ describe('README: using the package', () => {
   it('gives the deterministic addresses the build computes', () => {
     const row = (name: string) => new RegExp(`\\| ${name} +\\| \`(0x[0-9a-fA-F]{40})\` +\\|`).exec(section)?.[1]
     assert.equal(row('SessionKeyValidator'), sessionKeyValidatorAddress)
+    assert.equal(row('SessionStoreLib'), sessionStoreLibAddress)
     assert.equal(row('SessionAccountFactory'), sessionAccountFactoryAddress)
     assert.equal(row('EntryPoint v0.7'), entryPointAddress)
     assert.ok(section.includes(create2DeployerAddress))
