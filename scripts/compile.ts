@@ -248,11 +248,15 @@ function main(): void {
     'getGasLeft',
     'getPeriodUsage',
     'getSession',
+    'getSessionKey',
+    'getSessionUsageHash',
     'getTargetUsage',
     'getTokenLimit',
     'renounceSession',
     'revokeAllSessions',
     'revokeSession',
+    'revokeSessionIfUnchanged',
+    'rotateSessionKey',
     'setSessionEnabled',
   ]
   // Argument names of errors and outputs are decoded positionally: left out, they only weigh.

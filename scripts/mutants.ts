@@ -24,6 +24,7 @@ const renounceTests = 'test/integration/renounce.test.ts'
 const grantTests = 'test/integration/grant.test.ts'
 const policyUnit = 'test/unit/policy.test.ts'
 const recurringTests = 'test/security/recurring.test.ts'
+const rotateTests = 'test/integration/rotateReplace.test.ts'
 
 const mutants: Mutant[] = [
   // ── the module ──
@@ -180,6 +181,20 @@ const mutants: Mutant[] = [
     find: 'if (uint48(charged) < uint48(window)) window = (window >> 48 << 48) | uint48(charged);',
     replace: '',
     tests: [recurringTests],
+  },
+  {
+    file: module,
+    what: 'a rotated session still takes the old key',
+    find: 'if (uint8(state >> 144) & PolicyFlags.SESSION_KEY_ROTATED != 0) {',
+    replace: 'if (false) {',
+    tests: [rotateTests],
+  },
+  {
+    file: module,
+    what: 'a replacement revokes the old session even if it was used since',
+    find: 'if (actual != usage) revert SessionUsageChanged(sessionId, usage, actual);',
+    replace: '',
+    tests: [rotateTests],
   },
   // ── the SDK's pre-flight check and signer ──
   {

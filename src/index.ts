@@ -22,11 +22,20 @@ export {
   type GetManageSessionCallsReturnType,
   type GetRevokeAllSessionsCallsParameters,
   type GetRevokeSessionCallsParameters,
+  type GetRotateSessionKeyCallsParameters,
+  type GetRotateSessionKeyCallsReturnType,
   type GetSetSessionEnabledCallsParameters,
   getRevokeAllSessionsCalls,
   getRevokeSessionCalls,
+  getRotateSessionKeyCalls,
   getSetSessionEnabledCalls,
 } from './actions/getManageSessionCalls.js'
+export {
+  type GetReplaceSessionCallsErrorType,
+  type GetReplaceSessionCallsParameters,
+  type GetReplaceSessionCallsReturnType,
+  getReplaceSessionCalls,
+} from './actions/getReplaceSessionCalls.js'
 export {
   type GetRevokeSessionCleanupCallsReturnType,
   type GetSessionApprovalsErrorType,
@@ -150,6 +159,7 @@ export {
   type DefineSessionParameters,
   defineSession,
   getSessionId,
+  getSigningKey,
   maxPermissionsPerSession,
 } from './session/defineSession.js'
 export {

@@ -83,7 +83,8 @@ struct SessionConfig {
 /// @dev Slot 0 is read by every validation, and written back when the gas budget is charged
 /// (`gasLeft`, the wei still unspent, shares the slot so the charge costs no extra read).
 /// `epoch` is the account's revocation count when the session was created. The budget as
-/// granted is in the owner's session (and the grant); the chain keeps what is left.
+/// granted is in the owner's session (and the grant); the chain keeps what is left. Slot 1
+/// holds the key the owner rotated the session to, read only when SESSION_KEY_ROTATED is set.
 struct SessionState {
     uint48 validAfter;
     uint48 validUntil;
@@ -92,6 +93,7 @@ struct SessionState {
     bool enabled;
     uint8 flags;
     uint104 gasLeft;
+    address key;
 }
 
 /// @dev Slot 0 is read for every call to the destination (for an ERC-20 call it is the only

@@ -106,6 +106,9 @@ interface ISessionKeyValidator is IERC7579Validator {
     error SessionGasBudgetExceeded(uint256 left, uint256 cost);
     /// @notice The renouncement is not signed by the session's key for this account.
     error SessionRenouncementInvalid(bytes32 sessionId);
+    /// @notice The session's counters are no longer those the owner saw (`expected`): its key
+    /// used it since. Nothing was revoked or created; look again and decide.
+    error SessionUsageChanged(bytes32 sessionId, bytes32 expected, bytes32 actual);
 
     // ───────────────────────────── events ─────────────────────────────
 
@@ -122,6 +125,8 @@ interface ISessionKeyValidator is IERC7579Validator {
     event SessionEnabledSet(address indexed account, bytes32 indexed sessionId, bool enabled);
     /// @notice A session was revoked; it can never be used or created again.
     event SessionRevokedBy(address indexed account, bytes32 indexed sessionId);
+    /// @notice The owner moved a live session to a new key; its counters stay (see `rotateSessionKey`).
+    event SessionKeyRotated(address indexed account, bytes32 indexed sessionId, address newKey);
     /// @notice The session's own key ended the session (see `renounceSession`).
     event SessionRenounced(address indexed account, bytes32 indexed sessionId);
     /// @notice Every session of `account` created before was revoked.
@@ -144,6 +149,20 @@ interface ISessionKeyValidator is IERC7579Validator {
 
     /// @notice Revokes every session of the calling account, at once and for ever.
     function revokeAllSessions() external;
+
+    /// @notice Moves a live session of the calling account to `newKey`, keeping its id, terms
+    /// and every counter: what the old key spent stays spent. From then on only `newKey`'s
+    /// signatures count (the operation's signature still names the key the session was
+    /// created with, which with the salt is its id); the old key's are refused, its
+    /// renouncement too. A later rotation replaces the key again.
+    function rotateSessionKey(bytes32 sessionId, address newKey) external;
+
+    /// @notice Revokes a session of the calling account only if its counters are still those
+    /// the owner saw: `usage` is `getSessionUsageHash(account, sessionId, targets)` read then.
+    /// In one batch with `createSession`, it replaces a session atomically: if the old key
+    /// spent in between, the whole batch reverts with `SessionUsageChanged`.
+    /// @param targets The session's destinations (every one, for the hash to cover every counter).
+    function revokeSessionIfUnchanged(bytes32 sessionId, address[] calldata targets, bytes32 usage) external;
 
     /// @notice The session key ends its own session on `account`, at once and for ever (a
     /// session not created yet can never be created from its grant). Anyone may submit it: only

@@ -99,21 +99,29 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
 
     /// @inheritdoc ISessionKeyValidator
     function setSessionEnabled(bytes32 sessionId, bool enabled) external {
-        SessionState storage session = _state.sessions[sessionId][msg.sender];
-        if (session.status == SessionStoreLib.STATUS_NONE) revert SessionNotFound(sessionId);
-        if (session.status == SessionStoreLib.STATUS_REVOKED || session.epoch != SessionStoreLib.revocationCount(_state, msg.sender)) {
-            revert SessionRevoked(sessionId);
-        }
-        session.enabled = enabled;
+        _liveSession(sessionId).enabled = enabled;
         emit SessionEnabledSet(msg.sender, sessionId, enabled);
     }
 
     /// @inheritdoc ISessionKeyValidator
     function revokeSession(bytes32 sessionId) external {
-        SessionState storage session = _state.sessions[sessionId][msg.sender];
-        session.status = SessionStoreLib.STATUS_REVOKED;
-        session.enabled = false;
-        emit SessionRevokedBy(msg.sender, sessionId);
+        _revoke(sessionId);
+    }
+
+    /// @inheritdoc ISessionKeyValidator
+    function rotateSessionKey(bytes32 sessionId, address newKey) external {
+        SessionState storage session = _liveSession(sessionId);
+        if (newKey == address(0)) revert SessionKeyInvalid();
+        session.key = newKey;
+        session.flags |= PolicyFlags.SESSION_KEY_ROTATED;
+        emit SessionKeyRotated(msg.sender, sessionId, newKey);
+    }
+
+    /// @inheritdoc ISessionKeyValidator
+    function revokeSessionIfUnchanged(bytes32 sessionId, address[] calldata targets, bytes32 usage) external {
+        bytes32 actual = SessionStoreLib.usageHash(_state, msg.sender, sessionId, targets);
+        if (actual != usage) revert SessionUsageChanged(sessionId, usage, actual);
+        _revoke(sessionId);
     }
 
     /// @inheritdoc ISessionKeyValidator
@@ -125,12 +133,14 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// @dev Execution only, never validation; storage is still the account's own record.
     function renounceSession(address account, address sessionKey, bytes32 salt, bytes calldata signature) external {
         bytes32 sessionId = SessionStoreLib.hashPair(bytes32(uint256(uint160(sessionKey))), salt);
+        SessionState storage session = _state.sessions[sessionId][account];
+        // A rotated session is renounced by its current key, never by the one it was created with.
+        if (session.flags & PolicyFlags.SESSION_KEY_ROTATED != 0) sessionKey = session.key;
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(
             getRenouncementDigest(account, sessionId),
             signature
         );
         if (err != ECDSA.RecoverError.NoError || signer != sessionKey) revert SessionRenouncementInvalid(sessionId);
-        SessionState storage session = _state.sessions[sessionId][account];
         if (session.status == SessionStoreLib.STATUS_REVOKED) revert SessionRevoked(sessionId);
         session.status = SessionStoreLib.STATUS_REVOKED;
         session.enabled = false;
@@ -152,14 +162,20 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// before execution: a call that later reverts still counts (the safe side).
     /// @return validationData `0`/`1` in the low 160 bits, validUntil and validAfter above.
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
-        (bool wellFormed, bool signed, bytes32 sessionId, uint256 times) = _authenticate(
-            userOp.signature,
-            userOpHash
+        (bool wellFormed, address sessionKey, bytes32 sessionId, bytes32 signedFor, uint256 times) = _openSignature(
+            userOp.signature
         );
         if (!wellFormed) return _SIG_VALIDATION_FAILED;
         // A wrong signature is reported after every other check has run, so that a bundler's
         // estimate with a stub signature follows the same path as the real operation.
         (uint256 state, uint256 window) = _checkOperation(sessionId, userOp, times >> 48);
+        bool signed = _isSessionSigned(
+            sessionId,
+            state,
+            sessionKey,
+            SessionStoreLib.hashPair(userOpHash, signedFor),
+            userOp.signature
+        );
         uint256 validAfter = uint48(state);
         uint256 validUntil = uint48(state >> 48);
         // A session created from a grant in this validation: the grant's deadline applies too.
@@ -215,6 +231,26 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         exists = session.status == SessionStoreLib.STATUS_ACTIVE || (session.status == SessionStoreLib.STATUS_REVOKED && session.validUntil != 0);
         revoked = session.status == SessionStoreLib.STATUS_REVOKED || (exists && session.epoch != SessionStoreLib.revocationCount(_state, account));
         return (session.validAfter, session.validUntil, session.enabled, exists, revoked);
+    }
+
+    /// @notice The key that signs for a session now.
+    /// @return rotated Whether the owner rotated the session's key.
+    /// @return key The key it was rotated to (0 when not rotated: the key it was created with).
+    function getSessionKey(address account, bytes32 sessionId) external view returns (bool rotated, address key) {
+        SessionState storage session = _state.sessions[sessionId][account];
+        rotated = session.flags & PolicyFlags.SESSION_KEY_ROTATED != 0;
+        key = session.key;
+    }
+
+    /// @notice A digest of every counter of a session on `account`: its state and gas budget
+    /// left, its key, and each of `targets`' records (limits, spent amounts, uses, periods). A
+    /// wallet reads it when it shows the session, and `revokeSessionIfUnchanged` compares it.
+    function getSessionUsageHash(
+        address account,
+        bytes32 sessionId,
+        address[] calldata targets
+    ) external view returns (bytes32) {
+        return SessionStoreLib.usageHash(_state, account, sessionId, targets);
     }
 
     /// @notice What is left of a session's gas budget (wei, at each operation's signed limits
@@ -394,16 +430,36 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
 
     // ───────────────────────────── internal: operation ─────────────────────────────
 
-    /// @dev Opens the signature (creating the session of a grant) and checks the session key's
-    /// ECDSA signature over `keccak(userOpHash ‖ signedFor)`.
-    function _authenticate(
-        bytes calldata signature,
-        bytes32 userOpHash
-    ) internal returns (bool wellFormed, bool signed, bytes32 sessionId, uint256 times) {
-        address sessionKey;
-        bytes32 signedFor;
-        (wellFormed, sessionKey, sessionId, signedFor, times) = _openSignature(signature);
-        if (wellFormed) signed = _isSignedBy(sessionKey, SessionStoreLib.hashPair(userOpHash, signedFor), signature);
+    /// @dev Whether the session's key signed `digest`: the key the signature names, or the one
+    /// the owner rotated the session to (slot 1 of the record, read only then).
+    function _isSessionSigned(
+        bytes32 sessionId,
+        uint256 state,
+        address sessionKey,
+        bytes32 digest,
+        bytes calldata signature
+    ) private view returns (bool) {
+        if (uint8(state >> 144) & PolicyFlags.SESSION_KEY_ROTATED != 0) {
+            sessionKey = _state.sessions[sessionId][msg.sender].key;
+        }
+        return _isSignedBy(sessionKey, digest, signature);
+    }
+
+    /// @dev A session of the calling account that exists and was not revoked (else the error).
+    function _liveSession(bytes32 sessionId) private view returns (SessionState storage session) {
+        session = _state.sessions[sessionId][msg.sender];
+        if (session.status == SessionStoreLib.STATUS_NONE) revert SessionNotFound(sessionId);
+        if (session.status == SessionStoreLib.STATUS_REVOKED || session.epoch != SessionStoreLib.revocationCount(_state, msg.sender)) {
+            revert SessionRevoked(sessionId);
+        }
+    }
+
+    /// @dev Revokes a session of the calling account (also one never created: its grant dies).
+    function _revoke(bytes32 sessionId) private {
+        SessionState storage session = _state.sessions[sessionId][msg.sender];
+        session.status = SessionStoreLib.STATUS_REVOKED;
+        session.enabled = false;
+        emit SessionRevokedBy(msg.sender, sessionId);
     }
 
     /// @dev The session is live, then paymaster, gas budget and every call; returns the

@@ -11,7 +11,7 @@ import { UnsafeUserOperationGasError } from '../errors/session.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
 import { maxCostOf, type UserOperationGas } from '../policy/checkSessionOperation.js'
 import type { Session } from '../policy/dataTypes.js'
-import { assertSession } from '../session/encode.js'
+import { assertSession, getSigningKey } from '../session/encode.js'
 import { assertGrant, encodeGrant, getGrantDigest, type SessionGrant } from '../session/grant.js'
 import { decodeExecute, encodeExecute } from './execution.js'
 import { getValidatorNonceKey, type NonceKeyConvention } from './nonceKey.js'
@@ -316,11 +316,11 @@ function parseSigningLimits(given: Partial<SigningLimits> | undefined): SigningL
 /** The session's key as a viem local account; refuses any other key. */
 export function sessionKeySigner(session: Session, key: Hex | LocalAccount): LocalAccount {
   const signer = toLocalAccount(key)
-  if (signer.address !== session.sessionKey) {
+  if (signer.address !== getSigningKey(session)) {
     throw new InvalidParameterError({
       field: 'sessionKey',
       value: signer.address,
-      reason: `not the key of this session (${session.sessionKey})`,
+      reason: `not the key of this session (${getSigningKey(session)}${session.rotatedKey ? `, rotated from ${session.sessionKey}` : ''})`,
       fix: 'pass the private key generated for this session',
     })
   }

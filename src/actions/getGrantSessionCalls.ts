@@ -13,7 +13,7 @@ import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import type { Session } from '../policy/dataTypes.js'
 import { assertSession, toSessionConfig } from '../session/encode.js'
-import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from '../session/trust.js'
+import { assertNotRotated, assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from '../session/trust.js'
 
 /** Parameters of {@link getGrantSessionCalls}. */
 export type GetGrantSessionCallsParameters = {
@@ -56,6 +56,7 @@ export async function getGrantSessionCalls(
 ): Promise<GetGrantSessionCallsReturnType> {
   const session = assertSession(parameters?.session)
   assertTrustedModule(session, parameters)
+  assertNotRotated(session)
   const chainId = await assertSessionChain(client, session)
   if (!(await getCode(client, { address: session.module }))) {
     throw new ContractNotDeployedError({ contract: 'SessionKeyValidator', address: session.module, chainId })

@@ -10,7 +10,7 @@ import {
 import { getBlock, readContract } from 'viem/actions'
 import { encodeExecute } from '../account/execution.js'
 import { InvalidParameterError } from '../errors/parameter.js'
-import type { SessionRefusalErrorType } from '../errors/session.js'
+import { InvalidSessionSignatureError, type SessionRefusalErrorType } from '../errors/session.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
 import {
   checkSessionOperation,
@@ -21,7 +21,7 @@ import {
   type UserOperationGas,
 } from '../policy/checkSessionOperation.js'
 import type { Session } from '../policy/dataTypes.js'
-import { assertSession } from '../session/encode.js'
+import { assertSession, getSigningKey } from '../session/encode.js'
 import { assertGrant, assertOwnerSignedGrant, type SessionGrant } from '../session/grant.js'
 import { formatTime } from '../utils/format.js'
 import { readTokenMetadata } from './readTokenMetadata.js'
@@ -44,7 +44,7 @@ export async function getSessionUsage(
   const session = assertSession(parameters?.session)
   const base = { address: session.module, abi: validatorViewsAbi } as const
   const recurring = session.permissions.filter((p) => p.recurring !== undefined)
-  const [state, gas, epoch, targets, periods] = await Promise.all([
+  const [state, gas, epoch, targets, periods, [rotated, key]] = await Promise.all([
     readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getGasLeft', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getEpoch', args: [session.account] }),
@@ -66,6 +66,7 @@ export async function getSessionUsage(
         }),
       ),
     ),
+    readContract(client, { ...base, functionName: 'getSessionKey', args: [session.account, session.id] }),
   ])
   const [, , enabled, exists, revoked] = state
   const usage: Record<string, TargetUsage> = {}
@@ -77,7 +78,7 @@ export async function getSessionUsage(
     const [, , index, , tokenSpent, , valueSpent, , uses] = periods[i]
     usage[getAddress(p.target)].period = { index, tokenSpent, valueSpent, uses }
   })
-  return { exists, revoked, enabled, gasLeft: gas, epoch, targets: usage }
+  return { exists, revoked, enabled, gasLeft: gas, epoch, targets: usage, ...(rotated ? { rotatedKey: key } : {}) }
 }
 
 /** Parameters of {@link getSessionUsage}. */
@@ -193,6 +194,11 @@ export async function preflight(client: Client, parameters: PreflightParameters)
   // The module asks the account (ERC-1271) whether the owner signed the grant: so do we (epoch
   // and deadline were checked above, with the state already read).
   if (grant && !usage.exists && !usage.revoked) await assertOwnerSignedGrant(client, session, grant)
+  // Last, as the module checks the signature last: the key that signs must be the chain's.
+  const onChainKey = usage.rotatedKey ?? session.sessionKey
+  if (usage.exists && onChainKey !== getSigningKey(session)) {
+    throw new InvalidSessionSignatureError({ signingKey: onChainKey })
+  }
   const warnings: string[] = []
   if (periodEndsAt !== undefined && periodEndsAt - validatedAt < periodEndWarning) {
     warnings.push(

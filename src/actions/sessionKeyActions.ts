@@ -10,11 +10,19 @@ import {
   type GetManageSessionCallsReturnType,
   type GetRevokeAllSessionsCallsParameters,
   type GetRevokeSessionCallsParameters,
+  type GetRotateSessionKeyCallsParameters,
+  type GetRotateSessionKeyCallsReturnType,
   type GetSetSessionEnabledCallsParameters,
   getRevokeAllSessionsCalls,
   getRevokeSessionCalls,
+  getRotateSessionKeyCalls,
   getSetSessionEnabledCalls,
 } from './getManageSessionCalls.js'
+import {
+  type GetReplaceSessionCallsParameters,
+  type GetReplaceSessionCallsReturnType,
+  getReplaceSessionCalls,
+} from './getReplaceSessionCalls.js'
 import {
   type GetRevokeSessionCleanupCallsReturnType,
   type GetSessionApprovalsParameters,
@@ -57,6 +65,10 @@ export type SessionKeyActions = {
   describeSession: (parameters: DescribeSessionParameters) => Promise<DescribeSessionReturnType>
   /** Wallet side: the call that revokes the session ({@link getRevokeSessionCalls}). */
   revokeSession: (parameters: GetRevokeSessionCallsParameters) => GetManageSessionCallsReturnType
+  /** Wallet side: the call that moves a live session to a new key, counters kept ({@link getRotateSessionKeyCalls}). */
+  rotateSessionKey: (parameters: GetRotateSessionKeyCallsParameters) => GetRotateSessionKeyCallsReturnType
+  /** Wallet side: the calls that replace a session atomically ({@link getReplaceSessionCalls}). */
+  replaceSession: (parameters: GetReplaceSessionCallsParameters) => Promise<GetReplaceSessionCallsReturnType>
   /** Wallet side: the call that revokes every session of the account ({@link getRevokeAllSessionsCalls}). */
   revokeAllSessions: (parameters?: GetRevokeAllSessionsCallsParameters) => GetManageSessionCallsReturnType
   /** Wallet side: the call that pauses or resumes the session ({@link getSetSessionEnabledCalls}). */
@@ -107,6 +119,8 @@ export function sessionKeyActions(): (client: Client) => SessionKeyActions {
     describeSession: (parameters) => describeSession(client, parameters),
     revokeSession: (parameters) => getRevokeSessionCalls(parameters),
     revokeAllSessions: (parameters) => getRevokeAllSessionsCalls(parameters),
+    rotateSessionKey: (parameters) => getRotateSessionKeyCalls(parameters),
+    replaceSession: (parameters) => getReplaceSessionCalls(client, parameters),
     setSessionEnabled: (parameters) => getSetSessionEnabledCalls(parameters),
     getSessionStatus: (parameters) => getSessionStatus(client, parameters),
     getSessionUsage: (parameters) => getSessionUsage(client, parameters),

@@ -303,14 +303,21 @@ export type SessionRefusalErrorType =
 export class InvalidSessionSignatureError extends BaseError {
   override name = 'InvalidSessionSignatureError'
 
-  constructor({ cause }: { cause?: unknown } = {}) {
+  /** The key that signs for the session on chain, when the owner rotated it away from the one used. */
+  readonly signingKey: Address | undefined
+
+  constructor({ cause, signingKey }: { cause?: unknown; signingKey?: Address | undefined } = {}) {
     super("The EntryPoint rejected the signature: it is not the session key's signature of this operation.", {
       docsPath: errorDocs.refusals,
-      metaMessages: [
-        'Sign with the private key of the session that was granted, on the same account, chain and EntryPoint.',
-      ],
+      metaMessages: signingKey
+        ? [
+            `The owner rotated this session's key: only ${signingKey} signs for it now.`,
+            'Use the session and private key the owner gave with the rotation (getRotateSessionKeyCalls).',
+          ]
+        : ['Sign with the private key of the session that was granted, on the same account, chain and EntryPoint.'],
       cause,
     })
+    this.signingKey = signingKey
   }
 }
 

@@ -57,6 +57,8 @@ export type SessionUsage = {
   epoch: bigint
   /** Keyed by checksummed destination address. */
   targets: Readonly<Record<string, TargetUsage>>
+  /** The key the owner rotated the session to (`getSessionKey`), if any: then only it signs. */
+  rotatedKey?: Address | undefined
 }
 
 /** The parts of a user operation the session checks. */

@@ -158,8 +158,13 @@ export type Session = {
   chainId: number
   /** The session-key validator module. */
   module: Address
-  /** The session key's address (the dapp holds its private key). */
+  /** The session key's address (the dapp holds its private key); with `salt`, it makes the id. */
   sessionKey: Address
+  /**
+   * The key that signs for the session since the owner rotated it (`getRotateSessionKeyCalls`):
+   * the id, terms and counters stay those of `sessionKey`'s session. Absent: `sessionKey` signs.
+   */
+  rotatedKey?: Address | undefined
   /** Random salt that makes the id unique. */
   salt: Hex
   /** The session id. */

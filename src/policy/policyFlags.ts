@@ -10,6 +10,8 @@ export const PERMISSION_EMPTY_CALLDATA = 1 << 2
 export const SESSION_PAYMASTERS = 1 << 0
 export const SESSION_GAS_UNLIMITED = 1 << 1
 export const SESSION_RECURRING = 1 << 2
+/** The owner rotated the session's key (SessionState.key signs). */
+export const SESSION_KEY_ROTATED = 1 << 3
 
 // ── TargetPolicy.period flags ──
 export const PERIOD_TOKEN_LIMITED = 1 << 0

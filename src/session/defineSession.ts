@@ -6,7 +6,7 @@ import { defaultGasBudget, nowSeconds, parseAddress, parseBytes32, parseTimestam
 import { assertSession, getSessionId } from './encode.js'
 import { toPermission } from './permissions.js'
 
-export { getSessionId, maxPermissionsPerSession } from './encode.js'
+export { getSessionId, getSigningKey, maxPermissionsPerSession } from './encode.js'
 
 /** Parameters of {@link defineSession}. */
 export type DefineSessionParameters = {

@@ -15,7 +15,7 @@ import type { UntrustedModuleError } from '../errors/session.js'
 import type { ArgRule, Permission, Session } from '../policy/dataTypes.js'
 import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { formatAmount, formatTime } from '../utils/format.js'
-import { assertSession } from './encode.js'
+import { assertSession, getSigningKey } from './encode.js'
 import { exposureOf, type SessionExposure } from './exposure.js'
 import { periodSeconds } from './permissions.js'
 import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
@@ -97,8 +97,9 @@ export async function describeSession(
   }
   facts.push(describeExposure(exposureOf(session, knownModule), meta, native))
   if (client) warnings.push(...(await describeAllowances(client, session, meta)))
-  facts.push(`Session key ${session.sessionKey}, module ${session.module}${knownModule ? ' (session-keys)' : ''}`)
-  const title = `Session key ${session.sessionKey} for account ${session.account} on chain ${session.chainId}`
+  const key = session.rotatedKey ? `${session.rotatedKey} (rotated from ${session.sessionKey})` : session.sessionKey
+  facts.push(`Session key ${key}, module ${session.module}${knownModule ? ' (session-keys)' : ''}`)
+  const title = `Session key ${getSigningKey(session)} for account ${session.account} on chain ${session.chainId}`
   const lines = [...warnings, ...facts]
   return { title, lines, warnings, text: [title, ...lines.map((l) => `• ${l}`)].join('\n') }
 }

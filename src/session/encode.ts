@@ -200,6 +200,15 @@ export function assertSession(session: unknown, field = 'session'): Session {
   if (BigInt(module) === 0n || module === account) {
     throw new InvalidParameterError({ field: `${at}module`, value: module, reason: 'not a module address' })
   }
+  const rotatedKey = s.rotatedKey === undefined ? undefined : parseAddress(s.rotatedKey, `${at}rotatedKey`)
+  if (rotatedKey !== undefined && (BigInt(rotatedKey) === 0n || rotatedKey === account || rotatedKey === module)) {
+    throw new InvalidParameterError({
+      field: `${at}rotatedKey`,
+      value: rotatedKey,
+      reason: 'the zero address, the account or the module: no key of a session',
+      fix: 'rotate to a fresh key from generateSessionKey()',
+    })
+  }
   const salt = parseBytes32(s.salt, `${at}salt`)
   const id = parseBytes32(s.id, `${at}id`)
   if (typeof s.chainId !== 'number' || !Number.isSafeInteger(s.chainId) || s.chainId <= 0) {
@@ -253,6 +262,7 @@ export function assertSession(session: unknown, field = 'session'): Session {
     chainId: s.chainId,
     module,
     sessionKey,
+    ...(rotatedKey === undefined ? {} : { rotatedKey }),
     salt,
     id,
     validAfter,
@@ -262,6 +272,17 @@ export function assertSession(session: unknown, field = 'session'): Session {
     paymasters,
     gasBudget,
   }
+}
+
+/**
+ * The key whose signatures count for `session`: the one it was rotated to, else its own.
+ *
+ * @example
+ * import { getSigningKey } from 'session-keys'
+ * const signer = getSigningKey(session) // the address the dapp's private key must have
+ */
+export function getSigningKey(session: Pick<Session, 'sessionKey' | 'rotatedKey'>): Address {
+  return session.rotatedKey ?? session.sessionKey
 }
 
 /**

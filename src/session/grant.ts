@@ -24,7 +24,7 @@ import { checkGrantDeadline, checkGrantEpoch } from '../policy/checkSessionOpera
 import type { Session } from '../policy/dataTypes.js'
 import { parseAmount } from '../utils/parse.js'
 import { assertSession, type SessionConfigStruct, toSessionConfig } from './encode.js'
-import { assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
+import { assertNotRotated, assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
 
 /**
  * An off-chain grant: the owner's signature over the session (EIP-712, verified by the
@@ -105,6 +105,7 @@ export type GetSessionGrantTypedDataParameters = {
 export function getSessionGrantTypedData(parameters: GetSessionGrantTypedDataParameters) {
   const session = assertSession(parameters?.session)
   assertTrustedModule(session, parameters)
+  assertNotRotated(session)
   const epoch = parseEpoch(parameters.epoch, 'epoch')
   const enableBefore = parseDeadline(parameters.enableBefore, 'enableBefore')
   const domain = moduleDomain(session)
@@ -172,6 +173,7 @@ export async function signSessionGrant(
 ): Promise<SignSessionGrantReturnType> {
   const session = assertSession(parameters?.session)
   assertTrustedModule(session, parameters)
+  assertNotRotated(session)
   const { owner } = parameters
   if (owner?.type !== 'local') {
     throw new InvalidParameterError({ field: 'owner', reason: 'not a viem local account' })

@@ -2,7 +2,7 @@ import { type Hex, keccak256, stringToHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { InvalidParameterError } from '../errors/parameter.js'
 import type { Session } from '../policy/dataTypes.js'
-import { assertSession } from './encode.js'
+import { assertSession, getSigningKey } from './encode.js'
 import { assertGrant, type SessionGrant } from './grant.js'
 
 /** What a dapp keeps of a session: the session, and optionally its private key and grant. */
@@ -96,7 +96,7 @@ function checkStored(stored: StoredSession, field: string): StoredSession {
     if (typeof stored.privateKey !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(stored.privateKey)) {
       throw new InvalidParameterError({ field: `${field}.privateKey`, reason: 'not a 32-byte private key' })
     }
-    if (privateKeyToAddress(stored.privateKey) !== session.sessionKey) {
+    if (privateKeyToAddress(stored.privateKey) !== getSigningKey(session)) {
       throw new InvalidParameterError({
         field: `${field}.privateKey`,
         reason: "it is not the session key's private key",

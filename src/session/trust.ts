@@ -66,3 +66,20 @@ export async function assertSessionChain(client: Client, session: Session): Prom
   }
   return chainId
 }
+
+/**
+ * Wallet side: a session to grant names no rotated key. The grant creates the session of
+ * `sessionKey`; a `rotatedKey` shown beside it would be a key the grant does not give.
+ *
+ * @throws {InvalidParameterError} naming `session.rotatedKey`.
+ */
+export function assertNotRotated(session: Session): void {
+  if (session.rotatedKey !== undefined) {
+    throw new InvalidParameterError({
+      field: 'session.rotatedKey',
+      value: session.rotatedKey,
+      reason: 'a grant creates the session of sessionKey; a rotated key is given only by rotating a live session',
+      fix: 'ask the dapp for a session defined for its current key, without rotatedKey',
+    })
+  }
+}

@@ -5,7 +5,7 @@
  */
 
 import { type Address, type Call, encodeFunctionData, getAddress, type Hex, parseEther, parseUnits } from 'viem'
-import type { SmartAccount, UserOperation } from 'viem/account-abstraction'
+import { entryPoint07Abi, type SmartAccount, type UserOperation } from 'viem/account-abstraction'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { sessionAccountAbi } from '../../src/abis.js'
 import {
@@ -22,8 +22,10 @@ import {
 import { testPaymasterAbi, testPaymasterBytecode } from '../../src/generated/testContracts.js'
 import {
   defineSession,
+  entryPointAddress,
   generateSessionKey,
   getGrantSessionCalls,
+  getValidatorNonceKey,
   type PermissionInput,
   type Session,
   sessionKeyValidatorAbi,
@@ -184,6 +186,15 @@ export async function createFixture() {
     return value
   }
 
+  /** The EntryPoint nonce of the session's account on the module's nonce key. */
+  const sessionNonce = (session: Session) =>
+    client.readContract({
+      address: entryPointAddress,
+      abi: entryPoint07Abi,
+      functionName: 'getNonce',
+      args: [session.account, getValidatorNonceKey(session.module)],
+    })
+
   // evm_revert consumes its snapshot, so each reset takes a new one.
   const state = { baseline: await devnet.snapshot() }
   async function reset(): Promise<void> {
@@ -210,6 +221,7 @@ export async function createFixture() {
     transfer,
     balanceOf,
     spent,
+    sessionNonce,
     reset,
   }
 }

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
 import { type Address, type Call, concat, type Hex, keccak256, numberToHex, pad, parseEther } from 'viem'
-import { entryPoint07Abi, getUserOperationHash, type UserOperation } from 'viem/account-abstraction'
+import { getUserOperationHash, type UserOperation } from 'viem/account-abstraction'
 import { privateKeyToAccount } from 'viem/accounts'
 import {
   CallNotPermittedError,
@@ -15,7 +15,6 @@ import {
   entryPointAddress,
   getSessionExposure,
   getSpendingLimits,
-  getValidatorNonceKey,
   InvalidParameterError,
   InvalidSessionSignatureError,
   PeriodLimitExceededError,
@@ -52,12 +51,7 @@ async function period(session: Session, target: Address = f.token) {
 /** What a refusal must leave unchanged. */
 async function state(session: Session) {
   return {
-    nonce: await f.client.readContract({
-      address: entryPointAddress,
-      abi: entryPoint07Abi,
-      functionName: 'getNonce',
-      args: [session.account, getValidatorNonceKey(session.module)],
-    }),
+    nonce: await f.sessionNonce(session),
     account: await f.balanceOf(session.account),
     recipient: await f.balanceOf(f.recipient),
     period: await period(session),

@@ -32,6 +32,8 @@ library PolicyFlags {
     uint8 internal constant SESSION_GAS_UNLIMITED = 1 << 1;
     /// @dev Some destination has recurring limits: the operation's signature must claim a time.
     uint8 internal constant SESSION_RECURRING = 1 << 2;
+    /// @dev The owner rotated the session's key: the signer must be SessionState.key.
+    uint8 internal constant SESSION_KEY_ROTATED = 1 << 3;
 
     // ── TargetPolicy.period flags (bits 128-135 of slot 4) ──
     uint256 internal constant PERIOD_TOKEN_LIMITED = 1 << 0;

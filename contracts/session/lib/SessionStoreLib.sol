@@ -31,6 +31,8 @@ library SessionStoreLib {
     uint8 internal constant STATUS_ACTIVE = 1;
     uint8 internal constant STATUS_REVOKED = 2;
     uint256 private constant _NO_LIMIT = type(uint256).max;
+    /// @dev The slots of a TargetPolicy record.
+    uint256 private constant _TARGET_SLOTS = 7;
 
     /// @notice Writes a session of the calling account (`msg.sender`) from the owner's terms.
     /// @param s The module's storage.
@@ -98,6 +100,51 @@ library SessionStoreLib {
         }
         _createSession(s, config);
         enableBefore = deadline;
+    }
+
+    /// @notice A digest of every counter of a session on `account` (see the module's
+    /// `getSessionUsageHash`): the session's two slots, then the seven of each target's record.
+    /// @param s The module's storage.
+    /// @param account The account whose session it is.
+    /// @param sessionId The session.
+    /// @param targets The destinations whose records it covers, in this order.
+    function usageHash(
+        SessionStore storage s,
+        address account,
+        bytes32 sessionId,
+        address[] calldata targets
+    ) external view returns (bytes32) {
+        uint256[] memory words = new uint256[](2 + targets.length * _TARGET_SLOTS);
+        SessionState storage session = s.sessions[sessionId][account];
+        _readSlots(_slotOf(session), words, 0, 2);
+        for (uint256 i = 0; i < targets.length; ++i) {
+            TargetPolicy storage policy = s.targets[targetKey(sessionId, targets[i])][account];
+            _readSlots(_slotOf(policy), words, 2 + i * _TARGET_SLOTS, _TARGET_SLOTS);
+        }
+        return keccak256(abi.encode(account, sessionId, targets, words));
+    }
+
+    /// @dev Copies `count` storage words from slot `first` into `words` at `at`.
+    function _readSlots(uint256 first, uint256[] memory words, uint256 at, uint256 count) private view {
+        for (uint256 k = 0; k < count; ++k) {
+            uint256 word;
+            assembly ("memory-safe") {
+                word := sload(add(first, k))
+            }
+            words[at + k] = word;
+        }
+    }
+
+    function _slotOf(SessionState storage session) private pure returns (uint256 slot) {
+        assembly ("memory-safe") {
+            slot := session.slot
+        }
+    }
+
+    function _slotOf(TargetPolicy storage policy) private pure returns (uint256 slot) {
+        assembly ("memory-safe") {
+            slot := policy.slot
+        }
     }
 
     /// @dev Checks each of the owner's terms (the module's error for the first one broken),
