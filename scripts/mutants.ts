@@ -26,6 +26,7 @@ const grantTests = 'test/integration/grant.test.ts'
 const policyUnit = 'test/unit/policy.test.ts'
 const recurringTests = 'test/security/recurring.test.ts'
 const rotateTests = 'test/integration/rotateReplace.test.ts'
+const anyTests = 'test/security/anyDestination.test.ts'
 
 const mutants: Mutant[] = [
   // ── the module ──
@@ -74,8 +75,8 @@ const mutants: Mutant[] = [
   {
     file: module,
     what: 'the token limit ignores what was spent before',
-    find: 'if (amount > limit - spent) revert SessionLimitExceeded(index, target, spent, amount, limit);',
-    replace: 'if (amount > limit) revert SessionLimitExceeded(index, target, spent, amount, limit);',
+    find: 'if (amount > limit - spent) revert SessionLimitExceeded(uint64(context), target, spent, amount, limit);',
+    replace: 'if (amount > limit) revert SessionLimitExceeded(uint64(context), target, spent, amount, limit);',
     tests: [attacks],
   },
   {
@@ -253,6 +254,34 @@ const mutants: Mutant[] = [
     find: 'if (field(name) > cap) {',
     replace: 'if (field(name) > cap * 1000n) {',
     tests: [guarantee],
+  },
+  {
+    file: module,
+    what: 'a destination reached through the any-destination permission takes its flags (a permission of its own, without the rule)',
+    find: 'uint256 kept = context & _VIA_ANY != 0 ? 0 : word & type(uint136).max;',
+    replace: 'uint256 kept = word & type(uint136).max;',
+    tests: [anyTests],
+  },
+  {
+    file: store,
+    what: 'an any-destination method without an argument rule is accepted',
+    find: 'if (!ruled) revert ISessionKeyValidator.SessionAnyTargetInvalid(4, selector);',
+    replace: '',
+    tests: [anyTests],
+  },
+  {
+    file: module,
+    what: "the any-destination permission's rules are looked up under the destination",
+    find: 'address ruleTarget = context & _VIA_ANY != 0 ? address(0) : target;',
+    replace: 'address ruleTarget = target;',
+    tests: [anyTests],
+  },
+  {
+    file: policy,
+    what: 'SDK: the any-destination permission wins over the one that lists the destination',
+    find: 'session.permissions.find((p) => p.target === target && !p.anyDestination) ??',
+    replace: 'session.permissions.find((p) => p.anyDestination) ??',
+    tests: [anyTests],
   },
   {
     file: 'src/session/trust.ts',

@@ -43,6 +43,11 @@ interface ISessionKeyValidator is IERC7579Validator {
     /// without a period, 2 = the start is 0, 3 = no recurring limit is finite.
     error SessionRecurrenceInvalid(address target, uint256 reason);
 
+    /// @notice An any-destination permission is malformed: `reason` 1 = its target is not 0 or
+    /// it asks for delegatecall, try-mode or empty calldata, 2 = it allows native value, 3 = it
+    /// has recurring limits, 4 = `selector` has no argument rule (every method needs one).
+    error SessionAnyTargetInvalid(uint256 reason, bytes4 selector);
+
     // ───────────────────────────── errors: validating ─────────────────────────────
 
     /// @notice An off-chain grant does not match the operation's session, or the account

@@ -47,6 +47,10 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     uint256 private constant _NO_LIMIT = type(uint256).max;
     /// @dev Call-context bit: the session has recurring limits (see `_checkCall`).
     uint256 private constant _RECURRING = 1 << 80;
+    /// @dev Call-context bit: the session has an any-destination permission (see `_checkCall`).
+    uint256 private constant _ANY_TARGET = 1 << 81;
+    /// @dev Call-context bit: this call goes through the any-destination permission.
+    uint256 private constant _VIA_ANY = 1 << 82;
 
 
     /// @dev Signature, "use" form: 0x00 | sessionKey (20) | salt (32) | r (32) | s (32) | v (1).
@@ -484,6 +488,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         if (sessionFlags & PolicyFlags.SESSION_GAS_UNLIMITED == 0) _chargeGasBudget(session, state, userOp);
         // The call context: the claimed time (bits 96-143) when the session has recurring limits.
         uint256 context = sessionFlags & PolicyFlags.SESSION_RECURRING != 0 ? (claimed << 96) | _RECURRING : 0;
+        if (sessionFlags & PolicyFlags.SESSION_ANY_TARGET != 0) context |= _ANY_TARGET;
         window = _checkExecution(sessionId, context, userOp.callData);
     }
 
@@ -578,8 +583,11 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     /// @dev One call: destination, call type, value, uses, recurring limits, selector, token
     /// amount, rules. `context` packs the call's index (bits 0-63), the target flags its call
     /// type requires (try-mode, delegatecall; bits 64-79), whether the session has recurring
-    /// limits (_RECURRING) and the claimed time (bits 96-143). Returns the period charged on
-    /// this destination (`start << 48 | end`), or 0.
+    /// limits (_RECURRING) or an any-destination permission (_ANY_TARGET), and the claimed time
+    /// (bits 96-143). Returns the period charged on this destination (`start << 48 | end`), or 0.
+    /// A destination no permission lists goes through the any-destination permission, if any:
+    /// its limits and rules are those stored at destination 0, and what this destination used
+    /// is counted in this destination's own record (which stays unpermitted).
     function _checkCall(
         bytes32 sessionId,
         uint256 context,
@@ -594,45 +602,66 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         if (target == address(0) || target == msg.sender || target == address(this)) {
             revert SessionTargetNotAllowed(index, target);
         }
-        TargetPolicy storage policy = _state.targets[SessionStoreLib.targetKey(sessionId, target)][msg.sender];
-        uint256 word = _load(policy);
+        TargetPolicy storage counters = _state.targets[SessionStoreLib.targetKey(sessionId, target)][msg.sender];
+        TargetPolicy storage policy = counters;
+        uint256 word = _load(counters);
+        if (uint16(word) & PolicyFlags.TARGET_PERMITTED == 0) {
+            if (context & _ANY_TARGET == 0) revert SessionTargetNotAllowed(index, target);
+            policy = _state.targets[SessionStoreLib.targetKey(sessionId, address(0))][msg.sender];
+            // The permission's flags and token limit, this destination's token counter.
+            word = (_load(policy) & type(uint136).max) | (word >> 136 << 136);
+            context |= _VIA_ANY;
+        }
         uint256 flags = uint16(word);
-        if (flags & PolicyFlags.TARGET_PERMITTED == 0) revert SessionTargetNotAllowed(index, target);
         if (flags & requiredFlags != requiredFlags) revert SessionCallTypeNotAllowed(index, target);
         if (value != 0) _chargeValue(policy, flags, index, target, value);
-        if (flags & PolicyFlags.TARGET_USES_LIMITED != 0) _countUse(policy, index, target);
+        if (flags & PolicyFlags.TARGET_USES_LIMITED != 0) _countUse(policy, counters, index, target);
         if (context & _RECURRING != 0) window = _chargePeriod(policy, context, target, value, _tokenAmount(flags, data));
 
         if (data.length == 0 && flags & PolicyFlags.TARGET_EMPTY_CALLDATA != 0) return window;
         if (data.length < 4) revert SessionCallDataInvalid(index, target);
-        _checkFunction(sessionId, index, target, policy, word, data);
+        _checkFunction(sessionId, context, target, policy, counters, word, data);
     }
 
     /// @dev The selector: a token function (one bit of the target word, and its amount
     /// counted in the same slot) or another permitted function; then its argument rules.
+    /// `policy` holds the permission (flags, inline rule), `counters` what the destination used.
     function _checkFunction(
         bytes32 sessionId,
-        uint256 index,
+        uint256 context,
         address target,
         TargetPolicy storage policy,
+        TargetPolicy storage counters,
         uint256 word,
         bytes calldata data
     ) internal {
+        uint256 index = uint64(context);
         uint256 flags = uint16(word);
         bytes4 selector = bytes4(bytes32(ExecutionLib._word(data, 0))); // data.length >= 4 was checked
         uint256 tokenFlag = TokenCallLib.flagOf(selector);
         bool isToken = tokenFlag != 0 && flags & tokenFlag != 0;
         if (isToken) {
-            _countTokens(policy, word, index, target, selector, data);
+            _countTokens(counters, word, context, target, selector, data);
             if (flags & (PolicyFlags.TARGET_TOKEN_RULES | PolicyFlags.TARGET_TOKEN_RULE_INLINE) == 0) return;
             if (flags & PolicyFlags.TARGET_TOKEN_RULE_INLINE != 0) return _checkInlineRule(policy, index, target, selector, data);
         } else if (flags & PolicyFlags.TARGET_OTHER_SELECTORS == 0) {
             revert SessionSelectorNotAllowed(index, target, selector);
         }
-        SelectorPolicy storage selectorPolicy = _state.selectors[SessionStoreLib.selectorKey(sessionId, target, selector)][msg.sender];
+        SelectorPolicy storage selectorPolicy = _selectorRecord(sessionId, context, target, selector);
         if (!isToken && !selectorPolicy.allowed) revert SessionSelectorNotAllowed(index, target, selector);
         uint256 broken = selectorPolicy.firstBroken(data);
         if (broken != type(uint256).max) revert SessionRuleViolated(index, target, selector, broken);
+    }
+
+    /// @dev The record of `selector` on `target`; the any-destination permission's are under destination 0.
+    function _selectorRecord(
+        bytes32 sessionId,
+        uint256 context,
+        address target,
+        bytes4 selector
+    ) private view returns (SelectorPolicy storage) {
+        address ruleTarget = context & _VIA_ANY != 0 ? address(0) : target;
+        return _state.selectors[SessionStoreLib.selectorKey(sessionId, ruleTarget, selector)][msg.sender];
     }
 
     /// @dev The destination's inline token rule (TargetPolicy.tokenRule), when it is on `selector`:
@@ -663,22 +692,25 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     }
 
     /// @dev Reads the amount of a token call from its exact shape and counts it against the limit.
+    /// Through the any-destination permission only the counter is written (the destination's
+    /// record keeps no flags: it never becomes a permission of its own).
     function _countTokens(
-        TargetPolicy storage policy,
+        TargetPolicy storage counters,
         uint256 word,
-        uint256 index,
+        uint256 context,
         address target,
         bytes4 selector,
         bytes calldata data
     ) internal {
         (bool ok, uint256 amount) = TokenCallLib.amountOf(selector, data);
-        if (!ok) revert SessionCallDataInvalid(index, target);
+        if (!ok) revert SessionCallDataInvalid(uint64(context), target);
         if (uint16(word) & PolicyFlags.TARGET_TOKEN_LIMITED == 0) return;
         uint256 spent = uint120(word >> 136);
         uint256 limit = uint120(word >> 16);
-        if (amount > limit - spent) revert SessionLimitExceeded(index, target, spent, amount, limit);
+        if (amount > limit - spent) revert SessionLimitExceeded(uint64(context), target, spent, amount, limit);
         // Only tokenSpent changes: the updated word goes back in one SSTORE.
-        _store(policy, (word & type(uint136).max) | ((spent + amount) << 136));
+        uint256 kept = context & _VIA_ANY != 0 ? 0 : word & type(uint136).max;
+        _store(counters, kept | ((spent + amount) << 136));
     }
 
     function _chargeValue(TargetPolicy storage policy, uint256 flags, uint256 index, address target, uint256 value)
@@ -782,10 +814,13 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         policy.periodTokenSpent = uint120(spent + amount);
     }
 
-    function _countUse(TargetPolicy storage policy, uint256 index, address target) internal {
-        uint64 uses = policy.uses;
+    /// @dev One more call to the destination (`counters`), against the permission's `maxUses`.
+    function _countUse(TargetPolicy storage policy, TargetPolicy storage counters, uint256 index, address target)
+        internal
+    {
+        uint64 uses = counters.uses;
         if (uses >= policy.maxUses) revert SessionUsesExceeded(index, target, policy.maxUses);
-        policy.uses = uses + 1;
+        counters.uses = uses + 1;
     }
 
     // ───────────────────────────── internal: helpers ─────────────────────────────

@@ -48,7 +48,8 @@ export type GetSessionApprovalsErrorType = InvalidParameterError | GetLogsErrorT
 /**
  * The allowances a session's operations gave on its tokens and that still stand: an
  * approval outlives the session that made it, and the spender can use it after the session
- * ends. Found from chain alone: the tokens' `Approval` events for the account, each traced
+ * ends. Found from chain alone: the tokens' `Approval` events for the account (every
+ * contract's, when an any-destination permission may approve), each traced
  * to the user operation that emitted it (the EntryPoint's `UserOperationEvent` after it) and
  * to that operation's session (the key and salt in its signature). An allowance is listed
  * only when this session set it last and it is not zero now.
@@ -65,14 +66,16 @@ export async function getSessionApprovals(
   parameters: GetSessionApprovalsParameters,
 ): Promise<GetSessionApprovalsReturnType> {
   const session = assertSession(parameters?.session)
-  const tokens = session.permissions
-    .filter((p) => p.selectors.some((s) => allowanceSelectors.includes(s)))
-    .map((p) => p.target)
+  const approving = session.permissions.filter((p) => p.selectors.some((s) => allowanceSelectors.includes(s)))
+  // An any-destination permission may approve on any token: search every contract's events.
+  const tokens: (Address | undefined)[] = approving.some((p) => p.anyDestination)
+    ? [undefined]
+    : approving.map((p) => p.target)
   const logs = (
     await Promise.all(
       tokens.map((token) =>
         getLogs(client, {
-          address: token,
+          ...(token ? { address: token } : {}),
           event: approvalEvent,
           args: { owner: session.account },
           fromBlock: parameters.fromBlock ?? 0n,
@@ -82,6 +85,8 @@ export async function getSessionApprovals(
     )
   )
     .flat()
+    // ERC-20's Approval only: ERC-721's has the same signature and a third indexed topic.
+    .filter((log) => log.topics.length === 3)
     .sort((a, b) => Number(a.blockNumber - b.blockNumber) || (a.logIndex ?? 0) - (b.logIndex ?? 0))
   // Who set each (token, spender) allowance last: this session, or anything else.
   const last = new Map<string, { token: Address; spender: Address; ours: boolean; transactionHash: Hex }>()

@@ -13,6 +13,7 @@ import { InvalidParameterError } from '../errors/parameter.js'
 import { InvalidSessionSignatureError, type SessionRefusalErrorType } from '../errors/session.js'
 import { validatorViewsAbi } from '../generated/validatorCallsAbi.js'
 import {
+  callTargetsOf,
   checkSessionOperation,
   maxCostOf,
   type SessionUsage,
@@ -24,6 +25,7 @@ import type { Session } from '../policy/dataTypes.js'
 import { assertSession, getSigningKey } from '../session/encode.js'
 import { assertGrant, assertOwnerSignedGrant, type SessionGrant } from '../session/grant.js'
 import { formatTime } from '../utils/format.js'
+import { parseAddress } from '../utils/parse.js'
 import { readTokenMetadata } from './readTokenMetadata.js'
 
 /**
@@ -43,17 +45,22 @@ export async function getSessionUsage(
 ): Promise<GetSessionUsageReturnType> {
   const session = assertSession(parameters?.session)
   const base = { address: session.module, abi: validatorViewsAbi } as const
+  // An any-destination permission counts on each destination it reaches: read those too.
+  const extra = (parameters.targets ?? [])
+    .map((t, i) => parseAddress(t, `targets[${i}]`))
+    .filter((t, i, all) => all.indexOf(t) === i && !session.permissions.some((p) => p.target === t))
+  const read = [...session.permissions.map((p) => p.target), ...extra]
   const recurring = session.permissions.filter((p) => p.recurring !== undefined)
   const [state, gas, epoch, targets, periods, [rotated, key]] = await Promise.all([
     readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getGasLeft', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getEpoch', args: [session.account] }),
     Promise.all(
-      session.permissions.map((p) =>
+      read.map((target) =>
         readContract(client, {
           ...base,
           functionName: 'getTargetUsage',
-          args: [session.account, session.id, p.target],
+          args: [session.account, session.id, target],
         }),
       ),
     ),
@@ -70,9 +77,9 @@ export async function getSessionUsage(
   ])
   const [, , enabled, exists, revoked] = state
   const usage: Record<string, TargetUsage> = {}
-  session.permissions.forEach((p, i) => {
+  read.forEach((target, i) => {
     const [, tokenSpent, , valueSpent, , uses] = targets[i]
-    usage[getAddress(p.target)] = { tokenSpent, valueSpent, uses }
+    usage[getAddress(target)] = { tokenSpent, valueSpent, uses }
   })
   recurring.forEach((p, i) => {
     const [, , index, , tokenSpent, , valueSpent, , uses] = periods[i]
@@ -82,7 +89,11 @@ export async function getSessionUsage(
 }
 
 /** Parameters of {@link getSessionUsage}. */
-export type GetSessionUsageParameters = { session: Session }
+export type GetSessionUsageParameters = {
+  session: Session
+  /** More destinations to read counters for: those an any-destination permission reaches. */
+  targets?: readonly Address[] | undefined
+}
 /** Return type of {@link getSessionUsage}. */
 export type GetSessionUsageReturnType = SessionUsage
 /** Errors of {@link getSessionUsage}. */
@@ -181,7 +192,10 @@ export async function preflight(client: Client, parameters: PreflightParameters)
   const paymaster = userOperation ? userOperation.paymaster : parameters.paymaster
   const maxCost = userOperation ? maxCostOf(userOperation) : parameters.maxCost
   const [usage, validatedAt, tokens] = await Promise.all([
-    getSessionUsage(client, { session }),
+    getSessionUsage(client, {
+      session,
+      targets: session.permissions.some((p) => p.anyDestination) ? callTargetsOf(callData) : [],
+    }),
     getValidationTime(client),
     readTokenInfo(client, session),
   ])

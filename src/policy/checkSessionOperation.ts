@@ -297,7 +297,10 @@ function checkCall(
   claim: Claim | undefined,
 ): void {
   const { target, value, data } = call
-  const permission = session.permissions.find((p) => p.target === target)
+  // A listed destination first; any other goes through the any-destination permission, if any.
+  const permission =
+    session.permissions.find((p) => p.target === target && !p.anyDestination) ??
+    session.permissions.find((p) => p.anyDestination)
   if (BigInt(target) === 0n || target === session.account || target === getAddress(session.module) || !permission) {
     throw callRefusals.targetNotAllowed(index, target)
   }
@@ -359,6 +362,29 @@ function checkCall(
       : undefined
     throw callRefusals.ruleViolated(index, target, selector, broken, { rule: says })
   }
+}
+
+/**
+ * The destinations an account calldata calls (none when it is malformed: the check refuses
+ * it anyway), to read what an any-destination permission has counted on each.
+ */
+export function callTargetsOf(callData: Hex): Address[] {
+  const decoded = decodeExecute(toBytes(callData))
+  if (!decoded) return []
+  const { callType } = decodeMode(decoded.mode)
+  const exec = decoded.executionCalldata
+  if (callType === CALLTYPE_SINGLE) return [decodeSingle(exec)?.target].filter((t) => t !== undefined)
+  if (callType === CALLTYPE_DELEGATECALL) return [decodeDelegate(exec)?.target].filter((t) => t !== undefined)
+  const targets: Address[] = []
+  const count = callType === CALLTYPE_BATCH ? (batchLength(exec) ?? 0) : 0
+  let offset = count * 0x20
+  for (let i = 0; i < count; i++) {
+    const element = batchAt(exec, i, offset)
+    if (!element) break
+    targets.push(element.call.target)
+    offset = element.nextOffset
+  }
+  return targets
 }
 
 /** `_tokenAmount`: what a permitted token function moves, else 0 (malformed counts 0 here). */

@@ -87,7 +87,15 @@ export type ValueLimit = { perCall?: bigint | undefined; total?: bigint | undefi
  *   this destination (both refused by default); `allowEmptyCalldata`: plain value transfers.
  */
 export type Permission = {
+  /** The destination; the zero address for an `anyDestination` permission. */
   target: Address
+  /**
+   * The permission applies to every destination no other permission of the session lists
+   * (`target` is the zero address): each method needs an argument rule, no native value,
+   * delegatecall, try-mode, empty calldata or recurring limits; `tokenLimit` and `maxUses`
+   * count per destination ("at most N of each token").
+   */
+  anyDestination?: boolean | undefined
   selectors: readonly Hex[]
   /** How each selector was written (signature or selector), for display; same order. */
   methods?: readonly string[] | undefined
@@ -112,8 +120,11 @@ export type AmountInput = bigint | number | string
  * { whitelistDestination: usdc, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: 1000n * 10n ** 6n }
  */
 export type SeedPermission = {
-  /** The contract the session may call. */
-  whitelistDestination: Address
+  /**
+   * The contract the session may call, or `'any'`: any contract no other permission lists,
+   * with an argument rule on every method (e.g. `approve` on any token, to one spender only).
+   */
+  whitelistDestination: Address | 'any'
   /** Functions it may call there: selectors (`0xa9059cbb`) or signatures (`transfer(address,uint256)`). */
   whitelistMethods: readonly string[]
   /** Cumulative token amount in base units. */

@@ -5,6 +5,8 @@
 export const PERMISSION_DELEGATECALL = 1 << 0
 export const PERMISSION_TRY_MODE = 1 << 1
 export const PERMISSION_EMPTY_CALLDATA = 1 << 2
+/** Any destination (target 0), only with an argument rule on every method; limits count per destination. */
+export const PERMISSION_ANY_TARGET = 1 << 3
 
 // ── SessionState.flags (stored) ──
 export const SESSION_PAYMASTERS = 1 << 0
@@ -12,6 +14,8 @@ export const SESSION_GAS_UNLIMITED = 1 << 1
 export const SESSION_RECURRING = 1 << 2
 /** The owner rotated the session's key (SessionState.key signs). */
 export const SESSION_KEY_ROTATED = 1 << 3
+/** Some permission applies to any destination. */
+export const SESSION_ANY_TARGET = 1 << 4
 
 // ── TargetPolicy.period flags ──
 export const PERIOD_TOKEN_LIMITED = 1 << 0

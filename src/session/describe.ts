@@ -74,7 +74,8 @@ export async function describeSession(
   const session = assertSession(parameters?.session)
   const knownModule = assertTrustedModule(session, parameters)
   if (client) await assertSessionChain(client, session)
-  const meta = client ? await readTokenMetadata(client, { addresses: session.permissions.map((p) => p.target) }) : {}
+  const listed = session.permissions.filter((p) => !p.anyDestination).map((p) => p.target)
+  const meta = client ? await readTokenMetadata(client, { addresses: listed }) : {}
   const native = client?.chain?.nativeCurrency.symbol ?? 'ETH'
   const warnings: string[] = []
   if (!knownModule) {
@@ -117,7 +118,11 @@ function describeExposure(exposure: SessionExposure, meta: Record<string, TokenM
     unitsOf(max, meta[getAddress(token)] ?? {}) ?? `${max} (base units) of ${token}`
   const parts = [
     ...exposure.tokens.map((t) =>
-      t.max === 'unbounded' ? `any amount of ${t.token} (${t.reason})` : amount(t.token, t.max),
+      t.anyDestination
+        ? `any number of tokens (${t.reason})`
+        : t.max === 'unbounded'
+          ? `any amount of ${t.token} (${t.reason})`
+          : amount(t.token, t.max),
     ),
     exposure.value.max === 'unbounded'
       ? `any amount of ${native} (${exposure.value.reason})`
@@ -128,7 +133,7 @@ function describeExposure(exposure: SessionExposure, meta: Record<string, TokenM
   ]
   const others =
     exposure.otherMethods.length > 0
-      ? `; plus what ${exposure.otherMethods.flatMap((o) => o.methods).join(', ')} can do (bounded only by rules and uses)`
+      ? `; plus what ${exposure.otherMethods.flatMap((o) => o.methods.map((m) => (o.anyDestination ? `${m} on any contract` : m))).join(', ')} can do (bounded only by rules and uses)`
       : ''
   return `Worst case over its whole life: ${parts.join(', ')}${others}`
 }
@@ -142,11 +147,12 @@ async function describeAllowances(
   session: Session,
   meta: Record<string, TokenMeta>,
 ): Promise<string[]> {
-  const tokens = session.permissions
+  const named = session.permissions.filter((p) => !p.anyDestination)
+  const tokens = named
     .filter((p) => p.tokenLimit !== undefined || p.recurring?.tokenLimit !== undefined)
     .map((p) => p.target)
   // Destinations, and paymasters: a token paymaster takes its fee through an allowance.
-  const spenders = [...session.permissions.map((p) => p.target), ...session.paymasters]
+  const spenders = [...named.map((p) => p.target), ...session.paymasters]
   const pairs = tokens.flatMap((token) => spenders.filter((s) => s !== token).map((spender) => ({ token, spender })))
   const found = await Promise.all(
     pairs.map(async ({ token, spender }) => {
@@ -165,7 +171,11 @@ async function describeAllowances(
 }
 
 function describePermission(p: Permission, meta: TokenMeta, warnings: string[]): string[] {
-  const label = meta.name ? `${clean(meta.name)} (${p.target})` : p.target
+  const label = p.anyDestination
+    ? 'any contract no other permission names'
+    : meta.name
+      ? `${clean(meta.name)} (${p.target})`
+      : p.target
   // Signatures in canonical form: argument names are the dapp's words, not the chain's.
   const methods = p.selectors.map((s, i) => canonical(p.methods?.[i]) ?? tokenFunctionSignatures[s] ?? s)
   const what = methods.length > 0 ? methods.join(', ') : 'no function'
@@ -175,7 +185,13 @@ function describePermission(p: Permission, meta: TokenMeta, warnings: string[]):
       : `May call ${what} on ${label}`,
   ]
   const amount = (n: bigint) => unitsOf(n, meta) ?? `${n} (base units)`
-  if (p.tokenLimit !== undefined) first.push(`at most ${amount(p.tokenLimit)} in total`)
+  if (p.anyDestination) {
+    warnings.push(
+      `⚠ May call ${what} on any contract no other permission names (any token, any other module of the account), bounded only by its argument rules${p.tokenLimit === undefined ? '' : ` and ${perToken(p.tokenLimit)}`}`,
+    )
+  }
+  if (p.tokenLimit !== undefined)
+    first.push(`at most ${amount(p.tokenLimit)} ${p.anyDestination ? 'of each token' : 'in total'}`)
   else if (p.selectors.some(isTokenSelector) && p.recurring?.tokenLimit === undefined) {
     warnings.push(
       `⚠ No limit on the amount of ${label} that ${methods.filter((_, i) => isTokenSelector(p.selectors[i])).join(', ')} may move`,
@@ -206,6 +222,11 @@ function describePermission(p: Permission, meta: TokenMeta, warnings: string[]):
   if (p.allowTryMode) lines.push('  Calls may run in try-mode (a failing call does not stop the others)')
   if (p.allowDelegatecall) warnings.push(`⚠ May delegatecall ${label}: its code runs as the account itself`)
   return lines
+}
+
+/** A limit that counts per token in base units: what it means for tokens of common decimals. */
+function perToken(limit: bigint): string {
+  return `${limit} base units of each token (${formatAmount(limit, 18)} of an 18-decimal token, ${formatAmount(limit, 6)} of a 6-decimal one)`
 }
 
 /** "day", "week", "hour", or "90 s". */

@@ -2,6 +2,7 @@ import { type Address, encodeAbiParameters, type Hex, keccak256, maxUint256 } fr
 import { InvalidParameterError } from '../errors/parameter.js'
 import type { Session } from '../policy/dataTypes.js'
 import {
+  PERMISSION_ANY_TARGET,
   PERMISSION_DELEGATECALL,
   PERMISSION_EMPTY_CALLDATA,
   PERMISSION_TRY_MODE,
@@ -61,7 +62,8 @@ export function toSessionConfig(session: Session): SessionConfigStruct {
       flags:
         (p.allowDelegatecall ? PERMISSION_DELEGATECALL : 0) |
         (p.allowTryMode ? PERMISSION_TRY_MODE : 0) |
-        (p.allowEmptyCalldata ? PERMISSION_EMPTY_CALLDATA : 0),
+        (p.allowEmptyCalldata ? PERMISSION_EMPTY_CALLDATA : 0) |
+        (p.anyDestination ? PERMISSION_ANY_TARGET : 0),
       rules: (p.rules ?? []).map((r) => ({
         selector: r.selector,
         word: r.word,
@@ -113,6 +115,7 @@ export function fromSessionConfig(
       const r = p.recurring
       return {
         target: p.target,
+        ...(p.flags & PERMISSION_ANY_TARGET ? { anyDestination: true } : {}),
         selectors: p.selectors,
         ...(limit(p.tokenLimit) === undefined ? {} : { tokenLimit: p.tokenLimit }),
         // On chain, value is allowed only when both limits are non-zero.
@@ -251,10 +254,7 @@ export function assertSession(session: unknown, field = 'session'): Session {
     })
   }
   const permissions = s.permissions.map((p, i) => toPermission(p, `${at}permissions[${i}]`))
-  checkPermissionTargets(
-    permissions.map((p) => p.target),
-    { account, module, field: `${at}permissions` },
-  )
+  checkPermissionTargets(permissions, { account, module, field: `${at}permissions` })
   const paymasters = parsePaymasters(s.paymasters ?? [], `${at}paymasters`)
   const gasBudget = parseGasBudget(s.gasBudget, `${at}gasBudget`)
   return {

@@ -46,6 +46,8 @@ const custom = {
   callTypes: 'session-keys/call-types',
   /** Limits that renew every period: `{ period, start, tokenAmount?, valueLimit?, maxUses? }`. */
   recurring: 'session-keys/recurring',
+  /** Methods on any contract no other permission names, `{ calls }` (a permission; each call needs a rule). */
+  anyDestination: 'session-keys/any-destination-call',
 } as const
 
 type Raw = Record<string, unknown>
@@ -204,6 +206,16 @@ export function fromErc7715Request(
         })
       }
       permissions.push({ whitelistDestination: data.address as Address, whitelistMethods: calls, ...restrictions })
+    } else if (customName(p.type) === custom.anyDestination) {
+      const calls = data.calls
+      if (!Array.isArray(calls)) {
+        throw new InvalidParameterError({
+          field: `${field}.data.calls`,
+          value: calls,
+          reason: 'not an array of methods',
+        })
+      }
+      permissions.push({ whitelistDestination: 'any', whitelistMethods: calls, ...restrictions })
     } else if (p.type === 'erc20-token-transfer') {
       permissions.push({
         whitelistDestination: data.address as Address,
@@ -300,8 +312,8 @@ export function fromErc7715Request(
 
 /**
  * Converts a session into an ERC-7715 request, for wallets that speak it. Everything is
- * carried: what ERC-7715 has no type for (argument rules, value limits, call types, the
- * start, paymasters, the gas budget) goes in this SDK's custom types, which
+ * carried: what ERC-7715 has no type for (argument rules, value limits, call types, calls on
+ * any destination, the start, paymasters, the gas budget) goes in this SDK's custom types, which
  * {@link fromErc7715Request} reads back, so a round trip never widens a session.
  *
  * @example
@@ -353,15 +365,18 @@ export function toErc7715Request(input: Session): Erc7715Request {
       })
     }
     const onlyTransfer = p.selectors.length === 1 && p.selectors[0] === '0xa9059cbb'
+    const calls = p.methods ? [...p.methods] : [...p.selectors]
     permissions.push(
-      onlyTransfer
-        ? { type: 'erc20-token-transfer', data: { address: p.target }, policies, required: true }
-        : {
-            type: 'contract-call',
-            data: { address: p.target, calls: p.methods ? [...p.methods] : [...p.selectors] },
-            policies,
-            required: true,
-          },
+      p.anyDestination
+        ? { type: { custom: custom.anyDestination }, data: { calls }, policies, required: true }
+        : onlyTransfer
+          ? { type: 'erc20-token-transfer', data: { address: p.target }, policies, required: true }
+          : {
+              type: 'contract-call',
+              data: { address: p.target, calls },
+              policies,
+              required: true,
+            },
     )
   }
   permissions.push({

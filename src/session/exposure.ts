@@ -15,14 +15,24 @@ export type GetSessionExposureParameters = {
 
 /** Return type of {@link getSessionExposure}. */
 export type SessionExposure = {
-  /** Per destination where a token function is granted: the most its tokens can move. */
-  tokens: ({ token: Address } & ExposureBound)[]
+  /**
+   * Per destination where a token function is granted: the most its tokens can move. An
+   * any-destination permission is one entry with `anyDestination` (token: the zero address),
+   * always unbounded: its limit counts per token, on as many tokens as the account holds.
+   */
+  tokens: ({ token: Address; anyDestination?: true | undefined } & ExposureBound)[]
   /** Native value sent with calls, over all destinations. */
   value: ExposureBound
   /** What the operations' gas may cost (the account, or a listed paymaster charging it). */
   gas: ExposureBound
   /** Methods other than token functions: their effect is bounded only by rules and uses. */
-  otherMethods: { target: Address; methods: string[]; maxUses: bigint | undefined }[]
+  otherMethods: {
+    target: Address
+    /** The methods may be called on any contract no other permission names. */
+    anyDestination?: true | undefined
+    methods: string[]
+    maxUses: bigint | undefined
+  }[]
   /** Whether every token, value and gas bound is finite and no method escapes them. */
   bounded: boolean
 }
@@ -66,17 +76,28 @@ export function exposureOf(checked: Session, knownModule: boolean): SessionExpos
     const perLife = (perPeriod: bigint | undefined) => (perPeriod === undefined ? undefined : perPeriod * periods)
     const tokenMax = min(p.tokenLimit, perLife(p.recurring?.tokenLimit))
     const maxUses = min(p.maxUses, perLife(p.recurring?.maxUses))
+    const any = p.anyDestination ? ({ anyDestination: true } as const) : {}
     if (tokenMethods.length > 0) {
       tokens.push(
         everything
-          ? { token: p.target, max: 'unbounded', reason: everything }
-          : tokenMax !== undefined
-            ? { token: p.target, max: tokenMax }
-            : { token: p.target, max: 'unbounded', reason: `no token limit on ${tokenMethods.join(', ')}` },
+          ? { token: p.target, ...any, max: 'unbounded', reason: everything }
+          : p.anyDestination
+            ? {
+                token: p.target,
+                ...any,
+                max: 'unbounded',
+                reason:
+                  tokenMax === undefined
+                    ? `${tokenMethods.join(', ')} on any token, with no token limit`
+                    : `${tokenMethods.join(', ')} on any token: at most ${tokenMax} base units of each token, on as many tokens as the account holds`,
+              }
+            : tokenMax !== undefined
+              ? { token: p.target, max: tokenMax }
+              : { token: p.target, max: 'unbounded', reason: `no token limit on ${tokenMethods.join(', ')}` },
       )
     }
     const others = labels.filter((_, i) => !isTokenSelector(p.selectors[i]))
-    if (others.length > 0) otherMethods.push({ target: p.target, methods: others, maxUses })
+    if (others.length > 0) otherMethods.push({ target: p.target, ...any, methods: others, maxUses })
     const valueLimit =
       p.valueLimit && p.recurring?.valueLimit !== undefined
         ? { ...p.valueLimit, total: min(p.valueLimit.total, perLife(p.recurring.valueLimit)) }

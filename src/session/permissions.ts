@@ -7,6 +7,7 @@ import {
   parseAbiItem,
   toFunctionSelector,
   toFunctionSignature,
+  zeroAddress,
 } from 'viem'
 import { InvalidParameterError } from '../errors/parameter.js'
 import type {
@@ -17,6 +18,7 @@ import type {
   SeedPermission,
   ValueLimit,
 } from '../policy/dataTypes.js'
+import { checkAnyDestination } from '../policy/sessionStoreLib.js'
 import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { parseAddress, parseAmount, parseTimestamp } from '../utils/parse.js'
 import { maxRulesPerSelector, toArgRule } from './rules.js'
@@ -206,7 +208,9 @@ export function toPermission(
     ? { target: 'whitelistDestination', selectors: 'whitelistMethods', limit: 'tokenAmount' }
     : { target: 'target', selectors: 'selectors', limit: 'tokenLimit' }
   const raw = input as Record<string, unknown>
-  const target = parseAddress(raw[names.target], `${field}.${names.target}`)
+  // Any destination: `whitelistDestination: 'any'`, or the normal form's flag with target 0.
+  const anyDestination = seed ? raw[names.target] === 'any' : parseFlag(raw.anyDestination, `${field}.anyDestination`)
+  const target = anyDestination && seed ? zeroAddress : parseAddress(raw[names.target], `${field}.${names.target}`)
   const allowEmptyCalldata = parseFlag(raw.allowEmptyCalldata, `${field}.allowEmptyCalldata`)
   const methods = raw[names.selectors] ?? []
   if (!Array.isArray(methods) || (methods.length === 0 && !allowEmptyCalldata)) {
@@ -274,8 +278,9 @@ export function toPermission(
   const rules = parseRules(raw.rules, selectors, `${field}.rules`)
   const allowDelegatecall = parseFlag(raw.allowDelegatecall, `${field}.allowDelegatecall`)
   const allowTryMode = parseFlag(raw.allowTryMode, `${field}.allowTryMode`)
-  return {
+  const permission: Permission = {
     target,
+    ...(anyDestination ? { anyDestination } : {}),
     selectors,
     ...(methodLabels.some((m, i) => m !== selectors[i]) ? { methods: methodLabels } : {}),
     ...(tokenLimit === undefined ? {} : { tokenLimit }),
@@ -287,6 +292,8 @@ export function toPermission(
     ...(allowTryMode ? { allowTryMode } : {}),
     ...(allowEmptyCalldata ? { allowEmptyCalldata } : {}),
   }
+  if (anyDestination) checkAnyDestination(permission, field, names.selectors)
+  return permission
 }
 
 function methodLabelsOf(given: unknown, labels: readonly string[]): readonly string[] {

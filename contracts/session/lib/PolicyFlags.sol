@@ -9,6 +9,9 @@ library PolicyFlags {
     uint8 internal constant PERMISSION_DELEGATECALL = 1 << 0;
     uint8 internal constant PERMISSION_TRY_MODE = 1 << 1;
     uint8 internal constant PERMISSION_EMPTY_CALLDATA = 1 << 2;
+    /// @dev Any destination (the permission's target is 0), only with an argument rule on
+    /// every method; limits count per destination.
+    uint8 internal constant PERMISSION_ANY_TARGET = 1 << 3;
 
     // ── TargetPolicy.flags (stored) ──
     uint256 internal constant TARGET_PERMITTED = 1 << 0;
@@ -34,6 +37,8 @@ library PolicyFlags {
     uint8 internal constant SESSION_RECURRING = 1 << 2;
     /// @dev The owner rotated the session's key: the signer must be SessionState.key.
     uint8 internal constant SESSION_KEY_ROTATED = 1 << 3;
+    /// @dev Some permission applies to any destination (stored at destination 0).
+    uint8 internal constant SESSION_ANY_TARGET = 1 << 4;
 
     // ── TargetPolicy.period flags (bits 128-135 of slot 4) ──
     uint256 internal constant PERIOD_TOKEN_LIMITED = 1 << 0;

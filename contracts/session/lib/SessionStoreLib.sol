@@ -159,7 +159,7 @@ library SessionStoreLib {
 
         uint8 flags;
         for (uint256 i = 0; i < config.permissions.length; ++i) {
-            if (_storePermission(s, sessionId, config.permissions[i])) flags |= PolicyFlags.SESSION_RECURRING;
+            flags |= _storePermission(s, sessionId, config.permissions[i]);
         }
         for (uint256 i = 0; i < config.paymasters.length; ++i) {
             address paymaster = config.paymasters[i];
@@ -190,10 +190,17 @@ library SessionStoreLib {
         );
     }
 
-    /// @dev Returns whether the permission has recurring limits.
-    function _storePermission(SessionStore storage s, bytes32 sessionId, Permission memory permission) private returns (bool recurring) {
+    /// @dev Returns the session flags the permission needs (SESSION_RECURRING, SESSION_ANY_TARGET).
+    function _storePermission(
+        SessionStore storage s,
+        bytes32 sessionId,
+        Permission memory permission
+    ) private returns (uint8 sessionFlags) {
         address target = permission.target;
-        if (target == address(0) || target == msg.sender || target == address(this)) {
+        if (permission.flags & PolicyFlags.PERMISSION_ANY_TARGET != 0) {
+            _checkAnyTarget(permission);
+            sessionFlags = PolicyFlags.SESSION_ANY_TARGET;
+        } else if (target == address(0) || target == msg.sender || target == address(this)) {
             revert ISessionKeyValidator.SessionTargetForbidden(target);
         }
         bool emptyCalldata = permission.flags & PolicyFlags.PERMISSION_EMPTY_CALLDATA != 0;
@@ -234,7 +241,7 @@ library SessionStoreLib {
         }
         bool tokenCounted = flags & PolicyFlags.TARGET_TOKEN_LIMITED != 0;
         if (_isSet(permission.recurring)) {
-            recurring = true;
+            sessionFlags |= PolicyFlags.SESSION_RECURRING;
             if (_storeRecurrence(target, permission.recurring, policy)) tokenCounted = true;
         }
         for (uint256 j = 0; j < permission.selectors.length; ++j) {
@@ -253,6 +260,26 @@ library SessionStoreLib {
         uint256 ruleCount = permission.rules.length;
         if (ruleCount != 0) flags = _storeRules(s, sessionId, target, flags, permission.rules, policy);
         policy.flags = uint16(flags);
+    }
+
+    /// @dev An any-destination permission: target 0, no other call type, no native value, no
+    /// recurrence, and an argument rule on every method (what bounds it on any contract).
+    function _checkAnyTarget(Permission memory permission) private pure {
+        if (permission.target != address(0) || permission.flags != PolicyFlags.PERMISSION_ANY_TARGET) {
+            revert ISessionKeyValidator.SessionAnyTargetInvalid(1, 0);
+        }
+        if (permission.valueLimitPerCall != 0 || permission.valueLimitTotal != 0) {
+            revert ISessionKeyValidator.SessionAnyTargetInvalid(2, 0);
+        }
+        if (_isSet(permission.recurring)) revert ISessionKeyValidator.SessionAnyTargetInvalid(3, 0);
+        for (uint256 j = 0; j < permission.selectors.length; ++j) {
+            bytes4 selector = permission.selectors[j];
+            bool ruled;
+            for (uint256 k = 0; k < permission.rules.length && !ruled; ++k) {
+                ruled = permission.rules[k].selector == selector;
+            }
+            if (!ruled) revert ISessionKeyValidator.SessionAnyTargetInvalid(4, selector);
+        }
     }
 
     /// @dev Whether any field of a recurrence is set.
