@@ -247,6 +247,7 @@ function main(): void {
     'getEpoch',
     'getGasLeft',
     'getPeriodUsage',
+    'getRuleTotal',
     'getSession',
     'getSessionKey',
     'getSessionUsageHash',

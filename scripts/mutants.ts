@@ -27,6 +27,7 @@ const policyUnit = 'test/unit/policy.test.ts'
 const recurringTests = 'test/security/recurring.test.ts'
 const rotateTests = 'test/integration/rotateReplace.test.ts'
 const anyTests = 'test/security/anyDestination.test.ts'
+const sumTests = 'test/security/sumRule.test.ts'
 
 const mutants: Mutant[] = [
   // ── the module ──
@@ -282,6 +283,27 @@ const mutants: Mutant[] = [
     find: 'session.permissions.find((p) => p.target === target && !p.anyDestination) ??',
     replace: 'session.permissions.find((p) => p.anyDestination) ??',
     tests: [anyTests],
+  },
+  {
+    file: 'contracts/session/lib/ArgRuleLib.sol',
+    what: 'a cumulative sum ignores what was counted before',
+    find: 'if (value > uint256(rule.values[0]) - total) return false;',
+    replace: 'if (value > uint256(rule.values[0])) return false;',
+    tests: [sumTests],
+  },
+  {
+    file: store,
+    what: "a sum on a destination's only token rule is stored inline (where nothing counts it)",
+    find: 'rule.condition < PolicyFlags.ONE_OF && //',
+    replace: 'rule.condition != PolicyFlags.ONE_OF && //',
+    tests: [sumTests],
+  },
+  {
+    file: 'src/policy/argRuleLib.ts',
+    what: 'pre-flight: a cumulative sum ignores what the chain counted',
+    find: 'if (value > BigInt(rules[i].values[0]) - total) return i',
+    replace: 'if (value > BigInt(rules[i].values[0])) return i',
+    tests: [sumTests],
   },
   {
     file: 'src/session/trust.ts',

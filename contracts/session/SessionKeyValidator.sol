@@ -13,6 +13,7 @@ import {
     SessionConfig,
     SessionState,
     SessionStore,
+    StoredRule,
     TargetPolicy
 } from "./DataTypes.sol";
 import {ArgRuleLib} from "./lib/ArgRuleLib.sol";
@@ -298,6 +299,23 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         valueSpent = policy.valueSpent;
         maxUses = flags & PolicyFlags.TARGET_USES_LIMITED != 0 ? policy.maxUses : _NO_LIMIT;
         uses = policy.uses;
+    }
+
+    /// @notice A cumulative-sum rule of a session (condition SUM_LTE): its limit and the total
+    /// counted so far; (0, 0) when rule `index` of `selector` on `target` is not one.
+    /// @param target The destination (`address(0)` for an any-destination permission's rules).
+    /// @param index The rule's position among the rules of `selector` on `target`.
+    function getRuleTotal(
+        address account,
+        bytes32 sessionId,
+        address target,
+        bytes4 selector,
+        uint256 index
+    ) external view returns (uint256 limit, uint256 total) {
+        SelectorPolicy storage policy = _state.selectors[SessionStoreLib.selectorKey(sessionId, target, selector)][account];
+        if (index >= policy.ruleCount || policy.rules[index].condition != PolicyFlags.SUM_LTE) return (0, 0);
+        StoredRule storage rule = policy.rules[index];
+        return (uint256(rule.values[0]), uint256(rule.values[1]));
     }
 
     /// @notice The token limit of a session on `target` and how much of it is spent.

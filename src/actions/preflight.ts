@@ -51,7 +51,15 @@ export async function getSessionUsage(
     .filter((t, i, all) => all.indexOf(t) === i && !session.permissions.some((p) => p.target === t))
   const read = [...session.permissions.map((p) => p.target), ...extra]
   const recurring = session.permissions.filter((p) => p.recurring !== undefined)
-  const [state, gas, epoch, targets, periods, [rotated, key]] = await Promise.all([
+  // Cumulative-sum rules: each one's total, by destination, selector and position among its selector's rules.
+  const sums = session.permissions.flatMap((p) =>
+    (p.rules ?? []).flatMap((rule) => {
+      const same = (p.rules ?? []).filter((r) => r.selector === rule.selector)
+      const at = same.indexOf(rule)
+      return rule.condition === 'sumLte' ? [{ target: p.target, selector: rule.selector, at, of: same.length }] : []
+    }),
+  )
+  const [state, gas, epoch, targets, periods, [rotated, key], totals] = await Promise.all([
     readContract(client, { ...base, functionName: 'getSession', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getGasLeft', args: [session.account, session.id] }),
     readContract(client, { ...base, functionName: 'getEpoch', args: [session.account] }),
@@ -74,6 +82,15 @@ export async function getSessionUsage(
       ),
     ),
     readContract(client, { ...base, functionName: 'getSessionKey', args: [session.account, session.id] }),
+    Promise.all(
+      sums.map(({ target, selector, at }) =>
+        readContract(client, {
+          ...base,
+          functionName: 'getRuleTotal',
+          args: [session.account, session.id, target, selector, BigInt(at)],
+        }),
+      ),
+    ),
   ])
   const [, , enabled, exists, revoked] = state
   const usage: Record<string, TargetUsage> = {}
@@ -84,6 +101,12 @@ export async function getSessionUsage(
   recurring.forEach((p, i) => {
     const [, , index, , tokenSpent, , valueSpent, , uses] = periods[i]
     usage[getAddress(p.target)].period = { index, tokenSpent, valueSpent, uses }
+  })
+  sums.forEach(({ target, selector, at, of }, i) => {
+    const counted = usage[getAddress(target)]
+    const list = [...(counted.ruleTotals?.[selector] ?? Array.from({ length: of }, () => 0n))]
+    list[at] = totals[i][1]
+    counted.ruleTotals = { ...counted.ruleTotals, [selector]: list }
   })
   return { exists, revoked, enabled, gasLeft: gas, epoch, targets: usage, ...(rotated ? { rotatedKey: key } : {}) }
 }

@@ -2,17 +2,33 @@
 import type { ArgRule } from './dataTypes.js'
 import { type Bytes, word } from './executionLib.js'
 
-/** Index of the first rule broken, or -1 when all hold. */
-export function firstBroken(rules: readonly ArgRule[], data: Bytes): number {
-  for (let i = 0; i < rules.length; i++) if (!holds(rules[i], data)) return i
+/**
+ * Index of the first rule broken, or -1 when all hold. A `sumLte` rule that holds adds the
+ * argument to its running total, `totals[i]` (what the module counted, updated in place).
+ */
+export function firstBroken(rules: readonly ArgRule[], data: Bytes, totals: bigint[] = []): number {
+  for (let i = 0; i < rules.length; i++) {
+    const value = argument(rules[i], data)
+    if (value === undefined) return i
+    if (rules[i].condition === 'sumLte') {
+      const total = totals[i] ?? 0n
+      if (value > BigInt(rules[i].values[0]) - total) return i
+      totals[i] = total + value
+    } else if (!holds(rules[i], value)) return i
+  }
   return -1
 }
 
-function holds(rule: ArgRule, data: Bytes): boolean {
+/** The static argument a rule reads, or undefined when the calldata ends before it or it is wider. */
+export function argument(rule: ArgRule, data: Bytes): bigint | undefined {
   const start = 4 + rule.word * 32
-  if (data.length < start + 32) return false
+  if (data.length < start + 32) return undefined
   const value = word(data, start)
-  if (rule.bits < 256 && value >> BigInt(rule.bits) !== 0n) return false
+  if (rule.bits < 256 && value >> BigInt(rule.bits) !== 0n) return undefined
+  return value
+}
+
+function holds(rule: ArgRule, value: bigint): boolean {
   const values = rule.values.map((v) => BigInt(v))
   switch (rule.condition) {
     case 'oneOf':
@@ -29,5 +45,7 @@ function holds(rule: ArgRule, data: Bytes): boolean {
       return value > values[0]
     case 'gte':
       return value >= values[0]
+    case 'sumLte':
+      return false // counted by firstBroken
   }
 }

@@ -1,6 +1,6 @@
 // Mirrors the validation path of contracts/session/SessionKeyValidator.sol, rule for rule and
 // in the same order, so that the error the SDK predicts is the one the chain would give.
-import { type Address, getAddress, type Hex, maxUint256 } from 'viem'
+import { type Address, getAddress, type Hex, maxUint256, zeroAddress } from 'viem'
 import { callRefusals } from '../errors/callRefusals.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import {
@@ -14,7 +14,7 @@ import {
   SessionRevokedError,
   SpendingLimitExceededError,
 } from '../errors/session.js'
-import { firstBroken } from './argRuleLib.js'
+import { argument, firstBroken } from './argRuleLib.js'
 import type { Permission, Recurrence, Session } from './dataTypes.js'
 import {
   batchAt,
@@ -41,6 +41,12 @@ export type TargetUsage = {
   uses: bigint
   /** With recurring limits: the period last charged and what it counted (a later period starts from zero). */
   period?: PeriodUsage | undefined
+  /**
+   * What the `sumLte` rules kept in this destination's record have counted (`getRuleTotal`):
+   * by selector (lower case), one total per rule of that selector, in order (0 for other rules).
+   * An any-destination permission's rules are kept under the zero address.
+   */
+  ruleTotals?: Readonly<Record<string, readonly bigint[]>> | undefined
 }
 
 /** The counters of the period last charged (`getPeriodUsage` on the module). */
@@ -354,13 +360,24 @@ function checkCall(
     throw callRefusals.selectorNotAllowed(index, target, selector)
   }
   const rules = (permission.rules ?? []).filter((r) => r.selector === selector)
-  const broken = firstBroken(rules, data)
+  // Sums count in the record that keeps the rules: destination 0 for an any-destination permission.
+  const keeper = permission.anyDestination ? zeroAddress : target
+  const kept = counters.get(keeper) ?? { tokenSpent: 0n, valueSpent: 0n, uses: 0n }
+  const totals = [...(kept.ruleTotals?.[selector] ?? [])]
+  const broken = firstBroken(rules, data, totals)
   if (broken >= 0) {
     const rule = rules[broken]
-    const says = rule.arg
-      ? `${rule.arg} ${rule.condition} ${rule.values.map((v) => showWord(v, rule.type)).join(' | ')}`
-      : undefined
+    const name = rule.arg ?? `argument ${rule.word}`
+    const says =
+      rule.condition === 'sumLte'
+        ? `${name} ${argument(rule, data) ?? '(malformed)'} would bring its total to more than ${BigInt(rule.values[0])}; ${totals[broken] ?? 0n} counted so far`
+        : rule.arg
+          ? `${rule.arg} ${rule.condition} ${rule.values.map((v) => showWord(v, rule.type)).join(' | ')}`
+          : undefined
     throw callRefusals.ruleViolated(index, target, selector, broken, { rule: says })
+  }
+  if (rules.some((r) => r.condition === 'sumLte')) {
+    counters.set(keeper, { ...kept, ruleTotals: { ...kept.ruleTotals, [selector]: totals } })
   }
 }
 

@@ -1,7 +1,10 @@
 import type { Address, Hex } from 'viem'
 
-/** How an argument is compared (unsigned for lt/lte/gt/gte). */
-export type RuleCondition = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'oneOf'
+/**
+ * How an argument is compared (unsigned for lt/lte/gt/gte). `sumLte`: a cumulative sum — the
+ * argument added over every call the session makes with this method stays within the value.
+ */
+export type RuleCondition = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'oneOf' | 'sumLte'
 
 /**
  * An argument rule in the SDK's normal form, what the module stores: the argument's word
@@ -25,6 +28,7 @@ export type ArgRule = {
  * @example
  * { method: 'transfer(address to, uint256 amount)', arg: 'to', condition: 'eq', value: shop }
  * { method: 'transfer(address,uint256)', arg: 1, condition: 'lte', value: 100n * 10n ** 6n }
+ * { method: 'deposit(uint256 assets, address receiver)', arg: 'assets', condition: 'sumLte', value: 10n ** 9n }
  */
 export type ArgRuleInput = {
   /** The function's signature with its argument types (names optional). */

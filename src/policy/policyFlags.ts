@@ -23,7 +23,7 @@ export const PERIOD_VALUE_LIMITED = 1 << 1
 export const PERIOD_USES_LIMITED = 1 << 2
 
 // ── ArgRule.condition: the index in this list ──
-export const ruleConditions = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'oneOf'] as const
+export const ruleConditions = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'oneOf', 'sumLte'] as const
 
 /** At most this many rules per selector, and this many values for `oneOf` (as on chain). */
 export const MAX_RULES_PER_SELECTOR = 8

@@ -243,6 +243,7 @@ const symbols: Record<ArgRule['condition'], string> = {
   gt: '>',
   gte: '≥',
   oneOf: 'is one of',
+  sumLte: '≤',
 }
 
 function describeRule(rule: ArgRule, meta: TokenMeta): string {
@@ -256,7 +257,8 @@ function describeRule(rule: ArgRule, meta: TokenMeta): string {
     if (inUnits) return inUnits
     return rule.type?.startsWith('uint') || rule.type?.startsWith('int') ? n.toString() : value
   }
-  return `${method}: ${name} ${symbols[rule.condition]} ${rule.values.map(show).join(', ')}`
+  const subject = rule.condition === 'sumLte' ? `the sum of ${name} over all its calls` : name
+  return `${method}: ${subject} ${symbols[rule.condition]} ${rule.values.map(show).join(', ')}`
 }
 
 /** "from 12:00 to 13:00 UTC on 24 Nov 2026", or with both dates when they differ. */

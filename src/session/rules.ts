@@ -52,6 +52,14 @@ export function toArgRule(input: ArgRuleInput | ArgRule, field = 'rule'): ArgRul
       fix: 'use eq, neq or oneOf on signed arguments',
     })
   }
+  if (condition === 'sumLte' && !/^uint\d*$/.test(located.type)) {
+    throw new InvalidParameterError({
+      field: `${field}.condition`,
+      value: condition,
+      reason: `a sum adds unsigned integers, and ${located.arg} is ${located.type}`,
+      fix: 'put sumLte on a uintN argument (an amount, a count)',
+    })
+  }
   const raw = condition === 'oneOf' ? value : [value]
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > (condition === 'oneOf' ? maxOneOfValues : 1)) {
     throw new InvalidParameterError({

@@ -21,7 +21,7 @@ describe('the policy mirror', () => {
   })
 
   it('numbers the rule conditions as the module does', () => {
-    const names = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'ONE_OF']
+    const names = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'ONE_OF', 'SUM_LTE']
     assert.deepEqual(
       flags.ruleConditions.map((_, i) => names[i]),
       names

@@ -53,6 +53,9 @@ library PolicyFlags {
     uint8 internal constant GT = 4;
     uint8 internal constant GTE = 5;
     uint8 internal constant ONE_OF = 6;
+    /// @dev A cumulative sum: the argument, added over every call of the session, stays within
+    /// the value (the running total is kept in the stored rule's second value).
+    uint8 internal constant SUM_LTE = 7;
 
     uint256 internal constant MAX_RULES_PER_SELECTOR = 8;
     /// @dev Widest value an inline token rule holds (the slot keeps 64 bits for its header).

@@ -341,7 +341,7 @@ library SessionStoreLib {
             if (
                 tokenRules == 1 &&
                 k == last &&
-                rule.condition != PolicyFlags.ONE_OF &&
+                rule.condition < PolicyFlags.ONE_OF && // a list, or a sum (its total needs a slot), is never inline
                 rule.bits <= PolicyFlags.INLINE_RULE_MAX_BITS
             ) {
                 policy.tokenRule = _inlineRule(target, flags, rule);
@@ -366,11 +366,11 @@ library SessionStoreLib {
             uint256(rule.values[0]);
     }
 
-    /// @dev A known condition, one value (1 to 4 for ONE_OF), a width in whole bytes, values
-    /// that fit in it.
+    /// @dev A known condition, one value (1 to 4 for ONE_OF; a SUM_LTE's is its limit, its
+    /// running total starts at 0 in the second), a width in whole bytes, values that fit in it.
     function _checkRuleShape(address target, ArgRule memory rule) private pure {
         bytes4 selector = rule.selector;
-        if (rule.condition > PolicyFlags.ONE_OF) revert ISessionKeyValidator.SessionRuleInvalid(target, selector, 3);
+        if (rule.condition > PolicyFlags.SUM_LTE) revert ISessionKeyValidator.SessionRuleInvalid(target, selector, 3);
         uint256 count = rule.values.length;
         bool oneOf = rule.condition == PolicyFlags.ONE_OF;
         if (oneOf ? count == 0 || count > PolicyFlags.MAX_ONE_OF_VALUES : count != 1) {
