@@ -33,6 +33,7 @@ const linkedLibraries = ['SessionStoreLib'] as const
 /** Test-only contracts: used by tests and the demo, never by the SDK. */
 const testOnly = [
   'TestToken',
+  'TestNft',
   'TestTarget',
   'BadValidator',
   'AcceptAllValidator',

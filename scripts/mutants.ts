@@ -28,6 +28,7 @@ const recurringTests = 'test/security/recurring.test.ts'
 const rotateTests = 'test/integration/rotateReplace.test.ts'
 const anyTests = 'test/security/anyDestination.test.ts'
 const sumTests = 'test/security/sumRule.test.ts'
+const nftTests = 'test/security/erc721.test.ts'
 
 const mutants: Mutant[] = [
   // ── the module ──
@@ -304,6 +305,13 @@ const mutants: Mutant[] = [
     find: 'if (value > BigInt(rules[i].values[0]) - total) return i',
     replace: 'if (value > BigInt(rules[i].values[0])) return i',
     tests: [sumTests],
+  },
+  {
+    file: 'src/session/describe.ts',
+    what: 'wallet side: an ERC-721 collection is described as an ERC-20 (token ids shown as amounts)',
+    find: 'const nfts = client ? await readCollections(client, session) : new Set<string>()',
+    replace: 'const nfts = new Set<string>()',
+    tests: [nftTests],
   },
   {
     file: 'src/session/trust.ts',

@@ -83,7 +83,10 @@ export async function describeSession(
       `⚠ Uses the module ${session.module}, not the session-keys validator: it decides alone what the key may do`,
     )
   }
-  const facts = session.permissions.flatMap((p) => describePermission(p, meta[getAddress(p.target)] ?? {}, warnings))
+  const nfts = client ? await readCollections(client, session) : new Set<string>()
+  const facts = session.permissions.flatMap((p) =>
+    describePermission(p, meta[getAddress(p.target)] ?? {}, warnings, nfts.has(getAddress(p.target))),
+  )
   facts.push(describeWindow(session.validAfter, session.validUntil))
   if (!session.enabled) facts.push('Created disabled: unusable until the owner enables it')
   facts.push(
@@ -96,7 +99,7 @@ export async function describeSession(
   } else {
     facts.push(`Gas: at most ${formatEther(session.gasBudget)} ${native} in total`)
   }
-  facts.push(describeExposure(exposureOf(session, knownModule), meta, native))
+  facts.push(describeExposure(exposureOf(session, knownModule), meta, native, nfts, session))
   if (client) warnings.push(...(await describeAllowances(client, session, meta)))
   const key = session.rotatedKey ? `${session.rotatedKey} (rotated from ${session.sessionKey})` : session.sessionKey
   facts.push(`Session key ${key}, module ${session.module}${knownModule ? ' (session-keys)' : ''}`)
@@ -113,16 +116,29 @@ function unitsOf(n: bigint, meta: TokenMeta): string | undefined {
 }
 
 /** The worst case over the session's life, in one line (each unbounded part says why). */
-function describeExposure(exposure: SessionExposure, meta: Record<string, TokenMeta>, native: string): string {
+function describeExposure(
+  exposure: SessionExposure,
+  meta: Record<string, TokenMeta>,
+  native: string,
+  nfts: ReadonlySet<string>,
+  session: Session,
+): string {
   const amount = (token: Address, max: bigint) =>
     unitsOf(max, meta[getAddress(token)] ?? {}) ?? `${max} (base units) of ${token}`
+  // An ERC-721's token functions move one NFT a call: its use limit bounds them, not tokenAmount.
+  const nftsOf = (token: Address) => {
+    const uses = session.permissions.find((p) => p.target === token && !p.anyDestination)?.maxUses
+    return uses === undefined ? `any number of NFTs of ${token} (no maxUses)` : `${uses} NFTs of ${token}`
+  }
   const parts = [
     ...exposure.tokens.map((t) =>
       t.anyDestination
         ? `any number of tokens (${t.reason})`
-        : t.max === 'unbounded'
-          ? `any amount of ${t.token} (${t.reason})`
-          : amount(t.token, t.max),
+        : nfts.has(getAddress(t.token))
+          ? nftsOf(t.token)
+          : t.max === 'unbounded'
+            ? `any amount of ${t.token} (${t.reason})`
+            : amount(t.token, t.max),
     ),
     exposure.value.max === 'unbounded'
       ? `any amount of ${native} (${exposure.value.reason})`
@@ -170,7 +186,45 @@ async function describeAllowances(
   return found.filter((line): line is string => line !== undefined)
 }
 
-function describePermission(p: Permission, meta: TokenMeta, warnings: string[]): string[] {
+/** ERC-721 functions that move or approve NFTs beyond transferFrom/approve (which ERC-20 shares). */
+const nftSelectors = {
+  safeTransferFrom: '0x42842e0e',
+  safeTransferFromWithData: '0xb88d4fde',
+  setApprovalForAll: '0xa22cb465',
+} as const
+const erc721InterfaceId = '0x80ac58cd'
+
+/**
+ * The destinations that say (ERC-165) they are ERC-721 collections, among those whose
+ * permission lists a function that moves or approves tokens.
+ */
+async function readCollections(client: Client, session: Session): Promise<Set<string>> {
+  const moving = [...Object.values(nftSelectors), '0x23b872dd', '0x095ea7b3'] as string[]
+  const candidates = session.permissions.filter((p) => !p.anyDestination && p.selectors.some((s) => moving.includes(s)))
+  const found = await Promise.all(
+    candidates.map((p) =>
+      readContract(client, {
+        address: p.target,
+        abi: erc165Abi,
+        functionName: 'supportsInterface',
+        args: [erc721InterfaceId],
+      }).catch(() => false),
+    ),
+  )
+  return new Set(candidates.filter((_, i) => found[i] === true).map((p) => getAddress(p.target)))
+}
+
+const erc165Abi = [
+  {
+    type: 'function',
+    name: 'supportsInterface',
+    stateMutability: 'view',
+    inputs: [{ name: 'interfaceId', type: 'bytes4' }],
+    outputs: [{ type: 'bool' }],
+  },
+] as const
+
+function describePermission(p: Permission, meta: TokenMeta, warnings: string[], nft = false): string[] {
   const label = p.anyDestination
     ? 'any contract no other permission names'
     : meta.name
@@ -190,9 +244,24 @@ function describePermission(p: Permission, meta: TokenMeta, warnings: string[]):
       `⚠ May call ${what} on any contract no other permission names (any token, any other module of the account), bounded only by its argument rules${p.tokenLimit === undefined ? '' : ` and ${perToken(p.tokenLimit)}`}`,
     )
   }
-  if (p.tokenLimit !== undefined)
+  if (p.selectors.includes(nftSelectors.setApprovalForAll)) {
+    warnings.push(
+      `⚠ May call setApprovalForAll on ${label}: an approved operator can take every NFT the account holds there${p.rules?.some((r) => r.selector === nftSelectors.setApprovalForAll) ? ' (the operator is bound by a rule below)' : ', and no rule binds which operator'}`,
+    )
+  }
+  if (nft) {
+    if (p.tokenLimit !== undefined) {
+      warnings.push(
+        `⚠ ${label} is an ERC-721 collection: tokenAmount counts token ids there, not NFTs, so it does not bound how many NFTs move (use maxUses)`,
+      )
+    }
+    if (p.maxUses === undefined) {
+      warnings.push(`⚠ No limit on how many NFTs of ${label} the key may move or approve (no maxUses)`)
+    }
+    first.push('an ERC-721 collection: each transferFrom, safeTransferFrom or approve moves or approves one NFT')
+  } else if (p.tokenLimit !== undefined) {
     first.push(`at most ${amount(p.tokenLimit)} ${p.anyDestination ? 'of each token' : 'in total'}`)
-  else if (p.selectors.some(isTokenSelector) && p.recurring?.tokenLimit === undefined) {
+  } else if (p.selectors.some(isTokenSelector) && p.recurring?.tokenLimit === undefined) {
     warnings.push(
       `⚠ No limit on the amount of ${label} that ${methods.filter((_, i) => isTokenSelector(p.selectors[i])).join(', ')} may move`,
     )

@@ -201,6 +201,10 @@ export async function createFixture() {
     await devnet.revert(state.baseline)
     state.baseline = await devnet.snapshot()
   }
+  /** Makes the chain as it is now the state every later `reset` returns to (a suite's own setup). */
+  async function keepAsBaseline(): Promise<void> {
+    state.baseline = await devnet.snapshot()
+  }
 
   return {
     devnet,
@@ -223,5 +227,6 @@ export async function createFixture() {
     spent,
     sessionNonce,
     reset,
+    keepAsBaseline,
   }
 }
