@@ -57,6 +57,7 @@ export type ListSessionsParameters = {
 /** One session of the account, as the chain has it now. */
 export type ListedSession = {
   id: Hex
+  /** The key the session was created for (`session.rotatedKey`, when set, is the key that signs now). */
   sessionKey: Address
   validAfter: number
   validUntil: number
@@ -68,7 +69,7 @@ export type ListedSession = {
    * The session's terms, read back from the calldata that created it (`createSession`,
    * `installModule`, or an off-chain grant carried by a user operation) and checked against
    * its id; undefined when that calldata is not in a shape the SDK reads (another account's
-   * `execute`, a contract that created it).
+   * `execute`, a contract that created it). A key the owner rotated to is in `rotatedKey`.
    */
   session: Session | undefined
   /** With `session`: what the chain has counted (lifetime and, for recurring limits, the period last charged). */
@@ -136,11 +137,12 @@ export async function listSessions(
       }
       const input = await inputOf(log.transactionHash)
       const config = input ? findConfig(input, account, module, sessionKey, sessionId) : undefined
-      const session = config ? readBack(config, { account, chainId, module }) : undefined
+      const created = config ? readBack(config, { account, chainId, module }) : undefined
       const [{ status }, usage] = await Promise.all([
         readSessionStatus(client, { module, account, id: sessionId }),
-        session ? getSessionUsage(client, { session }) : undefined,
+        created ? getSessionUsage(client, { session: created }) : undefined,
       ])
+      const session = created && usage?.rotatedKey ? { ...created, rotatedKey: usage.rotatedKey } : created
       return {
         id: sessionId,
         sessionKey: getAddress(sessionKey),

@@ -17,6 +17,7 @@ import {
   getSigningKey,
   InvalidParameterError,
   InvalidSessionSignatureError,
+  listSessions,
   type Session,
   SessionRevokedError,
   SpendingLimitExceededError,
@@ -89,6 +90,10 @@ describe('rotating a session key', () => {
     assert.equal(getSigningKey(rotated), next.address)
     await ownerSends(calls)
     assert.deepEqual(await onChainKey(session), [true, next.address])
+    // Listed from chain alone, the session comes back with the key that signs now.
+    const listed = (await listSessions(f.client, { account: session.account })).find((s) => s.id === session.id)
+    assert.equal(listed?.sessionKey, session.sessionKey)
+    assert.equal(listed?.session?.rotatedKey, next.address)
 
     // The old key, with the session as it was granted: a bad signature, nothing moves.
     const before = await state(session)
