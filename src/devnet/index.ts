@@ -16,4 +16,12 @@ export {
 } from './entryPointSubmitter.js'
 export { bannedOpcodes, checkErc7562, type Erc7562Report, type Erc7562Violation } from './erc7562.js'
 export { type DevnetServer, DevnetServerError, type StartDevnetServerOptions, startDevnetServer } from './server.js'
-export { deployTestTarget, deployTestToken, mintTestToken, testTargetAbi, testTokenAbi } from './testContracts.js'
+export {
+  deployTestNft,
+  deployTestTarget,
+  deployTestToken,
+  mintTestToken,
+  testNftAbi,
+  testTargetAbi,
+  testTokenAbi,
+} from './testContracts.js'

@@ -1,8 +1,15 @@
 import { type Address, getAddress, type Hex } from 'viem'
-import { testTargetAbi, testTargetBytecode, testTokenAbi, testTokenBytecode } from '../generated/testContracts.js'
+import {
+  testNftAbi,
+  testNftBytecode,
+  testTargetAbi,
+  testTargetBytecode,
+  testTokenAbi,
+  testTokenBytecode,
+} from '../generated/testContracts.js'
 import type { DevnetClient } from './createDevnet.js'
 
-export { testTargetAbi, testTokenAbi }
+export { testNftAbi, testTargetAbi, testTokenAbi }
 
 /**
  * Deploys an open-mint ERC-20 for tests and the demo.
@@ -38,6 +45,33 @@ export async function mintTestToken(
     chain: client.chain,
   })
   await client.waitForTransactionReceipt({ hash })
+}
+
+/**
+ * Deploys an open-mint ERC-721 collection ("Test NFT", TNFT) for tests and examples, and mints
+ * `ids` to `to`.
+ *
+ * @example
+ * import { deployTestNft } from 'session-keys/devnet'
+ * const nft = await deployTestNft(devnet.client, { to: account, ids: [1n, 2n, 3n] })
+ */
+export async function deployTestNft(
+  client: DevnetClient,
+  parameters: { to: Address; ids: readonly bigint[] },
+): Promise<Address> {
+  const nft = await deploy(client, testNftAbi, testNftBytecode, [])
+  for (const id of parameters.ids) {
+    const hash = await client.writeContract({
+      address: nft,
+      abi: testNftAbi,
+      functionName: 'mint',
+      args: [parameters.to, id],
+      account: client.account,
+      chain: client.chain,
+    })
+    await client.waitForTransactionReceipt({ hash })
+  }
+  return nft
 }
 
 /**

@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
-import { type Address, encodeFunctionData, getAddress } from 'viem'
-import { testNftAbi, testNftBytecode } from '../../src/generated/testContracts.js'
+import { type Address, encodeFunctionData } from 'viem'
+import { deployTestNft, testNftAbi } from '../../src/devnet/index.js'
 import { CallNotPermittedError, describeSession, type Session, sessionKeyValidatorAbi } from '../../src/index.js'
 import { createFixture, type Fixture } from '../helpers/fixture.js'
 
@@ -16,25 +16,7 @@ let f: Fixture
 let nft: Address
 before(async () => {
   f = await createFixture()
-  const hash = await f.client.deployContract({
-    abi: testNftAbi,
-    bytecode: testNftBytecode,
-    account: f.client.account,
-    chain: f.client.chain,
-  })
-  nft = getAddress((await f.client.waitForTransactionReceipt({ hash })).contractAddress as Address)
-  for (const id of [1n, 2n, 3n]) {
-    await f.client.waitForTransactionReceipt({
-      hash: await f.client.writeContract({
-        address: nft,
-        abi: testNftAbi,
-        functionName: 'mint',
-        args: [f.account, id],
-        account: f.client.account,
-        chain: f.client.chain,
-      }),
-    })
-  }
+  nft = await deployTestNft(f.client, { to: f.account, ids: [1n, 2n, 3n] })
   await f.keepAsBaseline() // the collection and its NFTs are part of every test's starting state
 })
 beforeEach(async () => {
