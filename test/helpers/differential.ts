@@ -77,7 +77,11 @@ export type Case = {
 }
 
 /** A rule on `mark(address who, uint8 level, bool on)`. */
-type MarkRule = { arg: 'who' | 'level' | 'on'; condition: 'eq' | 'neq' | 'lte' | 'gte' | 'oneOf'; value: number }
+type MarkRule = {
+  arg: 'who' | 'level' | 'on'
+  condition: 'eq' | 'neq' | 'lte' | 'gte' | 'oneOf' | 'sumLte'
+  value: number
+}
 
 type PermissionSpec = {
   target: 'token' | 'otherToken' | 'target'
@@ -85,7 +89,7 @@ type PermissionSpec = {
   tokenLimit?: bigint
   valueLimit?: { perCall?: bigint; total?: bigint }
   maxUses?: number
-  rule?: { condition: 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'oneOf'; values: bigint[] }
+  rule?: { condition: 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'oneOf' | 'sumLte'; values: bigint[] }
   markRules?: MarkRule[]
   /** Recurring limits: periods of `period` seconds that started `elapsed` seconds before the session's creation. */
   recurring?: { period: number; elapsed: number; tokenLimit?: bigint; valueLimit?: bigint; maxUses?: number }
@@ -124,7 +128,7 @@ const permissionSpec: fc.Arbitrary<PermissionSpec> = fc
     maxUses: sometimes(fc.integer({ min: 0, max: 3 })),
     rule: sometimes(
       fc.record({
-        condition: fc.constantFrom('eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'oneOf'),
+        condition: fc.constantFrom('eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'oneOf', 'sumLte'),
         values: fc.array(fc.bigInt({ min: 0n, max: 1500n }), { minLength: 1, maxLength: 4 }),
       }),
       4,
@@ -133,7 +137,7 @@ const permissionSpec: fc.Arbitrary<PermissionSpec> = fc
       fc.array(
         fc.record({
           arg: fc.constantFrom('who', 'level', 'on'),
-          condition: fc.constantFrom('eq', 'neq', 'lte', 'gte', 'oneOf'),
+          condition: fc.constantFrom('eq', 'neq', 'lte', 'gte', 'oneOf', 'sumLte'),
           value: fc.integer({ min: 0, max: 5 }),
         }),
         { minLength: 1, maxLength: 3 },
@@ -496,7 +500,8 @@ function toPermissionInput(p: PermissionSpec, target: Address, now: number): Per
   const markRules = (p.markRules ?? []).map((r) => ({
     method: 'mark(address who, uint8 level, bool on)',
     arg: r.arg,
-    condition: r.arg === 'level' ? r.condition : r.condition === 'lte' || r.condition === 'gte' ? 'eq' : r.condition,
+    // Order and sums apply to the number only: on the address and the bool they become eq.
+    condition: r.arg === 'level' || !['lte', 'gte', 'sumLte'].includes(r.condition) ? r.condition : 'eq',
     value: ruleValue(r),
   }))
   const rules = [...(rule ?? []), ...markRules]
