@@ -46,7 +46,16 @@ export async function getSessionUsage(
   const session = assertSession(parameters?.session)
   const base = { address: session.module, abi: validatorViewsAbi } as const
   // An any-destination permission counts on each destination it reaches: read those too.
-  const extra = (parameters.targets ?? [])
+  const given: unknown = parameters.targets ?? []
+  if (!Array.isArray(given)) {
+    throw new InvalidParameterError({
+      field: 'targets',
+      value: given,
+      reason: 'not an array of addresses',
+      fix: 'give the destinations to read, e.g. [token]',
+    })
+  }
+  const extra = given
     .map((t, i) => parseAddress(t, `targets[${i}]`))
     .filter((t, i, all) => all.indexOf(t) === i && !session.permissions.some((p) => p.target === t))
   const read = [...session.permissions.map((p) => p.target), ...extra]

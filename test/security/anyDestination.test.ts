@@ -198,6 +198,17 @@ describe('a permission for any destination', () => {
     assert.deepEqual(await counted(session, f.otherToken), [tusd(100), 0n])
     const usage = await getSessionUsage(f.client, { session, targets: [f.otherToken] })
     assert.equal(usage.targets[f.otherToken].tokenSpent, tusd(100))
+    // The destinations to read are checked like every input.
+    for (const [targets, field] of [
+      [f.otherToken, 'targets'],
+      [['0x12'], 'targets[0]'],
+    ] as const) {
+      await assert.rejects(
+        getSessionUsage(f.client, { session, targets: targets as never }),
+        (e: unknown) => e instanceof InvalidParameterError && e.field === field,
+        field,
+      )
+    }
   })
 
   it('a destination it reached stays unlisted: the rule and the limit still apply on every later call', async () => {
