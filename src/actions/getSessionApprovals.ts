@@ -16,13 +16,14 @@ import { getLogs, getTransaction, getTransactionReceipt, readContract } from 'vi
 import { accountOperationsIn } from '../account/bundle.js'
 import { readSessionSignature } from '../account/signature.js'
 import { entryPointAddress } from '../constants/addresses.js'
+import { APPROVE, INCREASE_ALLOWANCE } from '../constants/tokenFunctions.js'
 import type { InvalidParameterError } from '../errors/parameter.js'
 import type { Session } from '../policy/dataTypes.js'
 import { assertSession } from '../session/encode.js'
 import { getRevokeSessionCalls } from './getManageSessionCalls.js'
 
 /** `approve` and `increaseAllowance`: the token functions that leave an allowance behind. */
-const allowanceSelectors = ['0x095ea7b3', '0x39509351']
+const allowanceSelectors: string[] = [APPROVE, INCREASE_ALLOWANCE]
 
 /** An allowance a session gave and that still stands. */
 export type SessionApproval = {

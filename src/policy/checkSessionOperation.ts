@@ -259,6 +259,19 @@ function checkExecution(
   tokens: Readonly<Record<string, TokenInfo>>,
   claim: Claim | undefined,
 ) {
+  for (const { index, call, tryMode, delegatecall } of executionCalls(callData)) {
+    checkCall(session, counters, index, call, { tryMode, delegatecall }, tokens, claim)
+  }
+}
+
+/**
+ * `_checkExecution`'s walk: each call of `execute(mode, executionCalldata)` in order, decoded
+ * as the account decodes it. Throws the module's refusal where the calldata or the mode is
+ * malformed — lazily, so that a refusal of an earlier call comes first, as on chain.
+ */
+function* executionCalls(
+  callData: Uint8Array,
+): Generator<{ index: number; call: DecodedCall; tryMode: boolean; delegatecall: boolean }> {
   const decoded = decodeExecute(callData)
   if (!decoded) throw callRefusals.calldataMalformed()
   const { ok, callType, execType } = decodeMode(decoded.mode)
@@ -266,13 +279,11 @@ function checkExecution(
   if (!ok || execType > EXECTYPE_TRY) throw callRefusals.executionModeNotAllowed(modeHex)
   const tryMode = execType === EXECTYPE_TRY
   const exec = decoded.executionCalldata
-  const check = (index: number, call: DecodedCall, delegatecall: boolean) =>
-    checkCall(session, counters, index, call, { tryMode, delegatecall }, tokens, claim)
 
   if (callType === CALLTYPE_SINGLE) {
     const call = decodeSingle(exec)
     if (!call) throw callRefusals.calldataMalformed()
-    check(0, call, false)
+    yield { index: 0, call, tryMode, delegatecall: false }
   } else if (callType === CALLTYPE_BATCH) {
     const count = batchLength(exec)
     if (count === undefined) throw callRefusals.calldataMalformed()
@@ -280,14 +291,14 @@ function checkExecution(
     for (let i = 0; i < count; i++) {
       const element = batchAt(exec, i, offset)
       if (!element) throw callRefusals.calldataMalformed()
-      check(i, element.call, false)
+      yield { index: i, call: element.call, tryMode, delegatecall: false }
       offset = element.nextOffset
     }
     if (!batchEndsAt(exec, offset)) throw callRefusals.calldataMalformed()
   } else if (callType === CALLTYPE_DELEGATECALL) {
     const call = decodeDelegate(exec)
     if (!call) throw callRefusals.calldataMalformed()
-    check(0, call, true)
+    yield { index: 0, call, tryMode, delegatecall: true }
   } else {
     throw callRefusals.executionModeNotAllowed(modeHex)
   }
@@ -377,29 +388,21 @@ function checkCall(
     throw callRefusals.ruleViolated(index, target, selector, broken, { rule: says })
   }
   if (rules.some((r) => r.condition === 'sumLte')) {
-    counters.set(keeper, { ...kept, ruleTotals: { ...kept.ruleTotals, [selector]: totals } })
+    kept.ruleTotals = { ...kept.ruleTotals, [selector]: totals }
+    counters.set(keeper, kept)
   }
 }
 
 /**
- * The destinations an account calldata calls (none when it is malformed: the check refuses
- * it anyway), to read what an any-destination permission has counted on each.
+ * The destinations an account calldata calls, as far as it decodes (the check refuses the
+ * rest anyway), to read what an any-destination permission has counted on each.
  */
 export function callTargetsOf(callData: Hex): Address[] {
-  const decoded = decodeExecute(toBytes(callData))
-  if (!decoded) return []
-  const { callType } = decodeMode(decoded.mode)
-  const exec = decoded.executionCalldata
-  if (callType === CALLTYPE_SINGLE) return [decodeSingle(exec)?.target].filter((t) => t !== undefined)
-  if (callType === CALLTYPE_DELEGATECALL) return [decodeDelegate(exec)?.target].filter((t) => t !== undefined)
   const targets: Address[] = []
-  const count = callType === CALLTYPE_BATCH ? (batchLength(exec) ?? 0) : 0
-  let offset = count * 0x20
-  for (let i = 0; i < count; i++) {
-    const element = batchAt(exec, i, offset)
-    if (!element) break
-    targets.push(element.call.target)
-    offset = element.nextOffset
+  try {
+    for (const { call } of executionCalls(toBytes(callData))) targets.push(call.target)
+  } catch {
+    // malformed from here on: checkSessionOperation gives the refusal
   }
   return targets
 }

@@ -13,7 +13,7 @@ import { readTokenMetadata, type TokenMetadata } from '../actions/readTokenMetad
 import type { InvalidParameterError } from '../errors/parameter.js'
 import type { UntrustedModuleError } from '../errors/session.js'
 import type { ArgRule, Permission, Session } from '../policy/dataTypes.js'
-import { isTokenSelector, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
+import { APPROVE, isTokenSelector, TRANSFER_FROM, tokenFunctionSignatures } from '../policy/tokenCallLib.js'
 import { formatAmount, formatTime } from '../utils/format.js'
 import { assertSession, getSigningKey } from './encode.js'
 import { exposureOf, type SessionExposure } from './exposure.js'
@@ -199,7 +199,7 @@ const erc721InterfaceId = '0x80ac58cd'
  * permission lists a function that moves or approves tokens.
  */
 async function readCollections(client: Client, session: Session): Promise<Set<string>> {
-  const moving = [...Object.values(nftSelectors), '0x23b872dd', '0x095ea7b3'] as string[]
+  const moving: string[] = [...Object.values(nftSelectors), TRANSFER_FROM, APPROVE]
   const candidates = session.permissions.filter((p) => !p.anyDestination && p.selectors.some((s) => moving.includes(s)))
   const found = await Promise.all(
     candidates.map((p) =>

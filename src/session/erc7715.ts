@@ -1,4 +1,5 @@
 import { type Address, type Hex, numberToHex } from 'viem'
+import { TRANSFER } from '../constants/tokenFunctions.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import type { ArgRule, PermissionInput, RecurrenceInput, Session } from '../policy/dataTypes.js'
 import { maxGasBudget, maxTokenLimit, parseAddress, parseAmount, parseTimestamp } from '../utils/parse.js'
@@ -364,7 +365,7 @@ export function toErc7715Request(input: Session): Erc7715Request {
         },
       })
     }
-    const onlyTransfer = p.selectors.length === 1 && p.selectors[0] === '0xa9059cbb'
+    const onlyTransfer = p.selectors.length === 1 && p.selectors[0] === TRANSFER
     const calls = p.methods ? [...p.methods] : [...p.selectors]
     permissions.push(
       p.anyDestination
