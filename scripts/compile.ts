@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, posix, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getContractAddress, type Hex } from 'viem'
 
@@ -132,6 +132,80 @@ function compile(sources: Record<string, { content: string }>, solcSettings: obj
   return output
 }
 
+/** The source unit names a file imports, as solc resolves them (relative to the importer, or as given). */
+function importsOf(unit: string, content: string): string[] {
+  return [...content.matchAll(/\bimport\s+(?:[^;]*?\bfrom\s+)?["']([^"']+)["']\s*;/g)].map(([, path]) =>
+    path.startsWith('.') ? posix.normalize(posix.join(posix.dirname(unit), path)) : path,
+  )
+}
+
+/**
+ * Compiles with a per-file cache (node_modules/.cache): a file's outputs are reused while the
+ * compiler, the settings, the set of source units (their ids are in the source maps) and the
+ * text of the file and of everything it imports are unchanged. Only the other files are
+ * compiled (solc still reads every source, and generates code for those alone): a change to
+ * the module recompiles the module, not the account and the test contracts. The mutation
+ * check relies on this (one recompile per Solidity mutant).
+ */
+function compileCached(sources: Record<string, { content: string }>): Output {
+  const contents = new Map<string, string>()
+  const closureOf = (unit: string, seen = new Set<string>()): Set<string> => {
+    if (seen.has(unit)) return seen
+    seen.add(unit)
+    let content = sources[unit]?.content ?? contents.get(unit)
+    if (content === undefined) {
+      const resolved = resolveImport(unit)
+      if ('error' in resolved) return seen // solc reports it
+      content = resolved.contents
+    }
+    contents.set(unit, content)
+    for (const imported of importsOf(unit, content)) closureOf(imported, seen)
+    return seen
+  }
+  const closures = new Map(Object.keys(sources).map((file) => [file, closureOf(file)]))
+  const units = [...new Set([...closures.values()].flatMap((c) => [...c]))].sort()
+  const digest = (...parts: string[]) => {
+    const h = createHash('sha256')
+    for (const part of parts) h.update(part).update('\0')
+    return h.digest('hex')
+  }
+  const base = digest(solc.version(), JSON.stringify(settings), ...units)
+  const cacheDir = join(root, 'node_modules', '.cache', 'session-keys-solc')
+  mkdirSync(cacheDir, { recursive: true })
+  const cached = (key: string) => {
+    const path = join(cacheDir, `${key}.json`)
+    return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined
+  }
+  const keys = new Map(
+    [...closures].map(([file, closure]) => [
+      file,
+      digest(base, file, ...[...closure].sort().flatMap((unit) => [unit, contents.get(unit) ?? ''])),
+    ]),
+  )
+  const contracts: Output['contracts'] = {}
+  const stale: string[] = []
+  for (const [file, key] of keys) {
+    const hit = cached(key) as Output['contracts'][string] | undefined
+    if (hit) contracts[file] = hit
+    else stale.push(file)
+  }
+  const idsFile = `ids-${base}`
+  let ids = cached(idsFile) as Output['sources'] | undefined
+  if (stale.length > 0 || ids === undefined) {
+    const selection = Object.fromEntries(stale.map((file) => [file, settings.outputSelection['*']]))
+    // Nothing stale but the source ids unknown: compile one file to learn them.
+    const some = stale.length > 0 ? selection : { [Object.keys(sources)[0]]: settings.outputSelection['*'] }
+    const output = compile(sources, { ...settings, outputSelection: some })
+    ids = output.sources
+    writeFileSync(join(cacheDir, `${idsFile}.json`), JSON.stringify(ids))
+    for (const file of stale) {
+      contracts[file] = output.contracts[file] ?? {}
+      writeFileSync(join(cacheDir, `${keys.get(file)}.json`), JSON.stringify(contracts[file]))
+    }
+  }
+  return { sources: ids, contracts }
+}
+
 function main(): void {
   const files = listSources(contractsDir).sort()
   const sources: Record<string, { content: string }> = {}
@@ -150,7 +224,7 @@ function main(): void {
     return
   }
 
-  const output = compile(sources, settings)
+  const output = compileCached(sources)
   // Libraries first (they link nothing themselves), then their addresses into every caller.
   const libraryAddresses = new Map<string, string>()
   for (const contracts of Object.values(output.contracts)) {

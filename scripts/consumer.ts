@@ -4,7 +4,8 @@
  * type-checks a dapp in strict mode under `moduleResolution` bundler and nodenext, runs the
  * README's flow on the embedded chain through `session-keys` and `session-keys/devnet`, and
  * bundles the dapp flow for the browser (esbuild, viem external) to prove it has no Node-only
- * import, printing its size. Fails on the first step that does not work.
+ * import, and holds its size to the committed snapshot (bench/results.json, +1%). Fails on the
+ * first step that does not work.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -150,9 +151,23 @@ try {
     app,
   )
   const bundle = readFileSync(join(app, 'out', 'dapp.bundle.js'))
+  const gzip = gzipSync(bundle).length
   console.log(
-    `consumer: browser bundle of the dapp flow (define, key, session account, grant calls, preflight): ${bundle.length} bytes minified, ${gzipSync(bundle).length} bytes min+gzip, viem external`,
+    `consumer: browser bundle of the dapp flow (define, key, session account, grant calls, preflight): ${bundle.length} bytes minified, ${gzip} bytes min+gzip, viem external`,
   )
+  // 6. The size gate, on what a dapp installs: no more than 1% over the committed snapshot
+  // (bench/results.json; npm run bench rewrites it, and the commit says why it grew).
+  const { sdk } = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as {
+    sdk: { dappFlowBundleBytesGzip: number }
+  }
+  const budget = Math.floor(sdk.dappFlowBundleBytesGzip * 1.01)
+  if (gzip > budget) {
+    console.error(
+      `consumer: the dapp flow is ${gzip} bytes min+gzip from the packed package, over its budget of ${budget} (bench/results.json ${sdk.dappFlowBundleBytesGzip} + 1%): trim it, or run npm run bench and say why in the commit`,
+    )
+    process.exit(1)
+  }
+  console.log(`consumer: size gate holds: ${gzip} ≤ ${budget} bytes (bench/results.json + 1%)`)
   console.log('consumer: every step passed')
 } finally {
   rmSync(work, { recursive: true, force: true })
