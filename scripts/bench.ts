@@ -370,7 +370,7 @@ const scenarios: Record<string, string> = {
   sessionErc20TransferUnlimitedGas:
     "Session-key ERC-20 transfer, second use, in a session whose owner opted out of the gas budget (gasBudget: 'unlimited', shown as a warning); measured from the same chain state as its budgeted twin.",
   gasBudgetCharge:
-    'What charging the gas budget costs a session operation: the second transfer of a session with the default budget minus that of its unlimited twin, both from the same snapshot (same nonce, same EntryPoint deposit).',
+    'What charging the gas budget costs a session operation over counting it: the second transfer of a session with the default budget minus that of its unlimited twin (which writes the same slot, to count its operations for atomic replace), both from the same snapshot (same nonce, same EntryPoint deposit).',
   sessionOverhead:
     'Ours: sessionErc20Transfer minus ownerErc20Transfer (both a later operation, recipient holding tokens, no deposit-restoring refund in either).',
   eqRuleExtra:

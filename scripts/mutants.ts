@@ -320,6 +320,13 @@ const mutants: Mutant[] = [
     replace: 'if (!known && options.allowUnknownModule === false) {',
     tests: [guarantee],
   },
+  {
+    file: module,
+    what: 'a session without a gas budget does not count its operations (an atomic replace misses some)',
+    find: 'else _store(session, state + _ONE_OPERATION);',
+    replace: '',
+    tests: [rotateTests],
+  },
 ]
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')

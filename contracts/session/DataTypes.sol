@@ -82,6 +82,8 @@ struct SessionConfig {
 
 /// @dev Slot 0 is read by every validation, and written back when the gas budget is charged
 /// (`gasLeft`, the wei still unspent, shares the slot so the charge costs no extra read).
+/// In a session without a gas budget (SESSION_GAS_UNLIMITED) the same field counts its
+/// operations instead, so every operation moves this slot (see `getSessionUsageHash`).
 /// `epoch` is the account's revocation count when the session was created. The budget as
 /// granted is in the owner's session (and the grant); the chain keeps what is left. Slot 1
 /// holds the key the owner rotated the session to, read only when SESSION_KEY_ROTATED is set.

@@ -52,6 +52,11 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
     uint256 private constant _ANY_TARGET = 1 << 81;
     /// @dev Call-context bit: this call goes through the any-destination permission.
     uint256 private constant _VIA_ANY = 1 << 82;
+    /// @dev A session without a gas budget counts its operations where the gas left would be
+    /// (bits 152-255 of its first word): every operation then moves the session's state, which
+    /// `getSessionUsageHash` covers, so an atomic replace sees even an operation that moved
+    /// only a sum or an unlisted destination's counter.
+    uint256 private constant _ONE_OPERATION = 1 << 152;
 
 
     /// @dev Signature, "use" form: 0x00 | sessionKey (20) | salt (32) | r (32) | s (32) | v (1).
@@ -504,6 +509,7 @@ contract SessionKeyValidator is ISessionKeyValidator, EIP712 {
         uint256 sessionFlags = uint8(state >> 144);
         _checkPaymaster(sessionId, sessionFlags, userOp.paymasterAndData);
         if (sessionFlags & PolicyFlags.SESSION_GAS_UNLIMITED == 0) _chargeGasBudget(session, state, userOp);
+        else _store(session, state + _ONE_OPERATION);
         // The call context: the claimed time (bits 96-143) when the session has recurring limits.
         uint256 context = sessionFlags & PolicyFlags.SESSION_RECURRING != 0 ? (claimed << 96) | _RECURRING : 0;
         if (sessionFlags & PolicyFlags.SESSION_ANY_TARGET != 0) context |= _ANY_TARGET;

@@ -47,7 +47,7 @@ export type GrantOptions = {
   end?: number
   enable?: boolean
   paymasters?: readonly Address[]
-  gasBudget?: bigint
+  gasBudget?: bigint | 'unlimited'
 }
 
 export async function createFixture() {

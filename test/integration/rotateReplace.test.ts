@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
 import { decodeErrorResult, decodeFunctionData, encodeFunctionData, type Hex, zeroAddress } from 'viem'
+import { deployTestTarget, testTargetAbi, testTokenAbi } from '../../src/devnet/index.js'
 import {
   describeSession,
   deserializeSession,
@@ -231,6 +232,62 @@ describe('replacing a session atomically', () => {
     const again = await getReplaceSessionCalls(f.client, { session, replacement })
     await ownerSends(again.calls)
     assert.equal((await getSessionStatus(f.client, { session })).status, 'revoked')
+  })
+
+  it('without a gas budget, still sees an operation that moved only a sum or a counter on an unlisted token', async () => {
+    // 'unlimited': no gas left to move. The old key's operations below touch no record the
+    // owner's look listed: a sum kept in the method's record, and an any-destination counter
+    // kept in the record of a token the session does not name. The module counts every
+    // operation of such a session in its state, so the replacement still refuses.
+    const target = await deployTestTarget(f.client)
+    const ping = 'ping(uint256 number)'
+    const approve = 'approve(address spender, uint256 amount)'
+    const router = '0x000000000000000000000000000000000000bEEF'
+    const { session, dapp } = await f.grant({
+      gasBudget: 'unlimited',
+      permissions: [
+        {
+          whitelistDestination: target,
+          whitelistMethods: [ping],
+          rules: [{ method: ping, arg: 'number', condition: 'sumLte', value: 10n }],
+        },
+        {
+          whitelistDestination: 'any',
+          whitelistMethods: [approve],
+          tokenAmount: tusd(20),
+          rules: [{ method: approve, arg: 'spender', condition: 'eq', value: router }],
+        },
+      ],
+    })
+    const { session: replacement } = await f.define()
+    const moves = [
+      { to: target, data: encodeFunctionData({ abi: testTargetAbi, functionName: 'ping', args: [4n] }) },
+      {
+        to: f.token,
+        data: encodeFunctionData({ abi: testTokenAbi, functionName: 'approve', args: [router, tusd(3)] }),
+      },
+    ]
+    for (const move of moves) {
+      const { calls } = await getReplaceSessionCalls(f.client, { session, replacement })
+      await f.send(dapp, [move])
+      await assert.rejects(ownerSends(calls), (e) => ownerRevert(e).errorName === 'SessionUsageChanged')
+      assert.equal((await getSessionStatus(f.client, { session })).status, 'active')
+      assert.equal((await getSessionStatus(f.client, { session: replacement })).status, 'not-found')
+    }
+    const allowance = await f.client.readContract({
+      address: f.token,
+      abi: testTokenAbi,
+      functionName: 'allowance',
+      args: [f.account, router],
+    })
+    assert.equal(allowance, tusd(3), 'both moves went through')
+    const pinged = await f.client.readContract({
+      address: target,
+      abi: testTargetAbi,
+      functionName: 'calls',
+      args: [f.account],
+    })
+    assert.equal(pinged, 1n)
   })
 
   it('the SDK refuses a replacement for another account or the same session', async () => {
