@@ -2,7 +2,8 @@
  * Differential testing of the two implementations of the session rules: the module (through
  * the real EntryPoint, `handleOps` simulated) and the SDK's pre-flight check. Random sessions
  * and random operations — single and batch calls, well-formed and malformed calldata, value,
- * call types, windows, revocations, recurring limits — must get the same verdict from both,
+ * call types, windows, revocations, recurring limits, sums, the any-destination permission —
+ * must get the same verdict from both,
  * down to the rule broken and the call index.
  */
 
@@ -84,7 +85,8 @@ type MarkRule = {
 }
 
 type PermissionSpec = {
-  target: 'token' | 'otherToken' | 'target'
+  /** `any`: the permission for every destination no other permission lists. */
+  target: 'token' | 'otherToken' | 'target' | 'any'
   methods: (keyof typeof selectors)[]
   tokenLimit?: bigint
   valueLimit?: { perCall?: bigint; total?: bigint }
@@ -107,13 +109,19 @@ type CallSpec = {
   noise: Uint8Array
 }
 
+const weighted = <T>(...items: [number, fc.Arbitrary<T>][]) =>
+  fc.oneof(...items.map(([weight, arbitrary]) => ({ weight, arbitrary })))
+
 const amount = fc.oneof(fc.bigInt({ min: 0n, max: 2000n }), fc.constantFrom(0n, 1n, 1000n, 2n ** 120n))
 const sometimes = <T>(arbitrary: fc.Arbitrary<T>, weight = 1) =>
   fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight, arbitrary })
 
 const permissionSpec: fc.Arbitrary<PermissionSpec> = fc
   .record({
-    target: fc.constantFrom('token', 'otherToken', 'target'),
+    target: weighted(
+      [3, fc.constantFrom('token' as const, 'otherToken' as const, 'target' as const)],
+      [1, fc.constant('any' as const)],
+    ),
     methods: fc.uniqueArray(fc.constantFrom(...(Object.keys(selectors) as (keyof typeof selectors)[])), {
       minLength: 1,
       maxLength: 3,
@@ -183,8 +191,29 @@ const permissionSpec: fc.Arbitrary<PermissionSpec> = fc
       p.rule = undefined
     }
     if (p.markRules && !p.methods.includes('mark')) p.markRules = undefined
+    if (p.target === 'any') anyDestination(p)
     return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as PermissionSpec
   })
+
+/**
+ * Makes a permission a valid any-destination one: plain calls only (no value, try-mode,
+ * delegatecall, empty calldata or recurrence), and a rule on every method: `transfer` (on its
+ * amount) or `ping` (on its number) carries the one rule, `mark` its own; other methods go.
+ */
+function anyDestination(p: PermissionSpec & { rule?: PermissionSpec['rule']; markRules?: MarkRule[] }): void {
+  Object.assign(p, {
+    valueLimit: undefined,
+    recurring: undefined,
+    allowTryMode: false,
+    allowDelegatecall: false,
+    allowEmptyCalldata: false,
+  })
+  const ruled = p.methods.includes('ping') ? 'ping' : 'transfer'
+  const rule = p.rule ?? { condition: 'lte' as const, values: [1000n] }
+  p.rule = ruled === 'transfer' && rule.condition === 'oneOf' ? { ...rule, condition: 'eq' } : rule
+  p.methods = p.methods.filter((m) => m === ruled || (m === 'mark' && p.markRules !== undefined))
+  if (p.methods.length === 0) p.methods = [ruled]
+}
 const callSpec: fc.Arbitrary<CallSpec> = fc.record({
   target: fc.constantFrom('token', 'token', 'otherToken', 'target', 'target', 'account', 'module', 'zero', 'stranger'),
   kind: fc.constantFrom(
@@ -206,9 +235,6 @@ const callSpec: fc.Arbitrary<CallSpec> = fc.record({
   noise: fc.uint8Array({ maxLength: 100 }),
 })
 
-const weighted = <T>(...items: [number, fc.Arbitrary<T>][]) =>
-  fc.oneof(...items.map(([weight, arbitrary]) => ({ weight, arbitrary })))
-
 /** Amounts on and next to every boundary of a permission (rule values, limits), where bugs hide. */
 function boundaries(p: PermissionSpec): bigint[] {
   const edges = [
@@ -228,6 +254,10 @@ function valueEdges(p: PermissionSpec): bigint[] {
   return [1n, ...limits.flatMap((v) => [v, v + 1n])].filter((v) => v > 0n)
 }
 
+/** The destinations no permission lists (the stranger, an address without code, always). */
+const unlisted = (permissions: PermissionSpec[]) =>
+  (['token', 'otherToken', 'target', 'stranger'] as const).filter((t) => !permissions.some((p) => p.target === t))
+
 /** Calls aimed mostly at what the session permits, on its boundaries, so that both verdicts are common. */
 const callFor = (permissions: PermissionSpec[]): fc.Arbitrary<CallSpec> =>
   weighted(
@@ -242,7 +272,16 @@ const callFor = (permissions: PermissionSpec[]): fc.Arbitrary<CallSpec> =>
             value: weighted([4, fc.constant(0n)], [1, fc.constantFrom(...valueEdges(p))]),
             noise: fc.uint8Array({ maxLength: 100 }),
           })
-          .map(({ kind, amount, value, noise }) => ({ target: p.target, kind, amount, value, noise }) as CallSpec)
+          .chain((call) =>
+            // The any-destination permission is tried on every destination (listed or not).
+            (p.target === 'any'
+              ? weighted<CallSpec['target']>(
+                  [4, fc.constantFrom(...unlisted(permissions))],
+                  [1, fc.constantFrom('token' as const, 'otherToken' as const, 'target' as const)],
+                )
+              : fc.constant(p.target)
+            ).map((target) => ({ ...call, target }) as CallSpec),
+          )
       }),
     ],
     [2, callSpec],
@@ -315,10 +354,21 @@ export function verdict(error: unknown): string {
   return `unexpected: ${(error as Error)?.message?.split('\n')[0] ?? String(error)}`
 }
 
+/**
+ * Whether a call of the case reaches a destination through the any-destination permission
+ * (one no other permission lists): the cases that test that path.
+ */
+export function reachesAnyDestination(c: Case): boolean {
+  if (!c.permissions.some((p) => p.target === 'any')) return false
+  const free: readonly string[] = unlisted(c.permissions)
+  const calls = c.mode === 'single' || c.mode === 'delegate' ? c.calls.slice(0, 1) : c.calls
+  return calls.some((call) => free.includes(call.target))
+}
+
 /** Runs one case on both implementations; returns both verdicts. */
 export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk: string; detail: string }> {
   await f.reset()
-  const addresses = { token: f.token, otherToken: f.otherToken, target: f.target }
+  const addresses = { token: f.token, otherToken: f.otherToken, target: f.target, any: 'any' as const }
   const now = await f.devnet.now()
   const window =
     c.window === 'now'
@@ -475,7 +525,7 @@ export async function runCase(f: Fixture, c: Case): Promise<{ chain: string; sdk
   }
 }
 
-function toPermissionInput(p: PermissionSpec, target: Address, now: number): PermissionInput {
+function toPermissionInput(p: PermissionSpec, target: Address | 'any', now: number): PermissionInput {
   const methods = p.methods.map((m) => selectors[m])
   const rule =
     p.rule && methods.includes(selectors.ping)
