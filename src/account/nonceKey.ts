@@ -5,14 +5,16 @@ import { InvalidParameterError } from '../errors/parameter.js'
  * How an ERC-7579 account picks the validator of a user operation from its 24-byte nonce key
  * (the nonce is `key << 64 | sequence`):
  * - `'erc7579'` (default): the validator in the key's 20 high bytes, `validator << 32`. OpenZeppelin's
- *   `AccountERC7579` (this project's `SessionAccount`, tested in CI) and Rhinestone's Safe7579.
+ *   `AccountERC7579` (this project's `SessionAccount`), the ERC-7579 reference implementation
+ *   (MSA) and Rhinestone's Safe7579.
  * - `'nexus'`: `[3 bytes 0][1 byte validation mode 0x00][20 bytes validator]`, Biconomy Nexus.
  * - `'kernel-v3'`: `[1 byte mode 0x00][1 byte type 0x01, a validator][20 bytes validator][2 bytes 0]`,
  *   ZeroDev Kernel v3.
  * - a function of the module's address that returns the key, for any other account.
  *
- * The layouts of Nexus, Safe7579 and Kernel v3 follow their published sources; only
- * `SessionAccount` runs in this project's tests (no npm package ships the others' bytecode).
+ * CI runs sessions on `SessionAccount`, Kernel v3.1, Nexus 1.0.0 and the MSA (the last three
+ * from the bytecode @rhinestone/modulekit ships: test/accounts); Safe7579's layout follows its
+ * published source.
  */
 export type NonceKeyConvention = 'erc7579' | 'nexus' | 'kernel-v3' | ((module: Address) => bigint)
 

@@ -1,0 +1,235 @@
+/**
+ * The module on ERC-7579 accounts other than this project's: ZeroDev Kernel v3.1, Biconomy
+ * Nexus 1.0.0 and the ERC-7579 reference implementation (MSA), deployed from the bytecode
+ * @rhinestone/modulekit ships (see test/helpers/peerAccounts.ts), each driven with its own
+ * nonce-key convention (`toSessionKeyAccount({ nonceKey })`). On each: a session is granted,
+ * a transfer within its limit goes through, and the chain refuses one over the limit and one
+ * off its methods, with balances, the module's counter and the EntryPoint nonce read back.
+ */
+import assert from 'node:assert/strict'
+import { before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { type Address, encodeFunctionData, type Hex, parseEther, parseUnits } from 'viem'
+import { entryPoint07Abi } from 'viem/account-abstraction'
+import { createDevnet, type Devnet, deployTestToken, mintTestToken, testTokenAbi } from '../../src/devnet/index.js'
+import { acceptAllValidatorAbi, acceptAllValidatorBytecode } from '../../src/generated/testContracts.js'
+import {
+  accountCallsAbi,
+  CallNotPermittedError,
+  defineSession,
+  entryPointAddress,
+  generateSessionKey,
+  getGrantSessionCalls,
+  getSessionStatus,
+  getValidatorNonceKey,
+  type Session,
+  SpendingLimitExceededError,
+  sessionKeyValidatorAbi,
+  sessionKeyValidatorAddress,
+  toSessionKeyAccount,
+} from '../../src/index.js'
+import { deployKernel, deployMsa, deployNexus, type PeerAccount } from '../helpers/peerAccounts.js'
+
+// This suite's chain deploys modulekit's Kernel build, which is over EIP-170 (see the config).
+process.env.HARDHAT_CONFIG = fileURLToPath(new URL('./hardhat.config.cjs', import.meta.url))
+
+const recipient = '0x000000000000000000000000000000000000dEaD' as Address
+const tokens = (n: number) => parseUnits(String(n), 18)
+
+let devnet: Devnet
+let token: Address
+let acceptAll: Address
+before(async () => {
+  devnet = await createDevnet()
+  token = await deployTestToken(devnet.client, { name: 'Test USD', symbol: 'TUSD' })
+  const hash = await devnet.client.deployContract({
+    abi: acceptAllValidatorAbi,
+    bytecode: acceptAllValidatorBytecode,
+    account: devnet.client.account,
+    chain: devnet.client.chain,
+  })
+  const { contractAddress } = await devnet.client.waitForTransactionReceipt({ hash })
+  if (!contractAddress) throw new Error('AcceptAllValidator was not deployed')
+  acceptAll = contractAddress
+})
+
+/** Funds the account, defines a session (transfer on the token, 10 TUSD in total) and its key. */
+async function define(peer: PeerAccount) {
+  const { client } = devnet
+  await devnet.fund(peer.address, parseEther('1'))
+  await mintTestToken(client, { token, to: peer.address, amount: tokens(100) })
+  const key = generateSessionKey()
+  const now = await devnet.now()
+  const session = defineSession({
+    account: peer.address,
+    chainId: devnet.chain.id,
+    sessionKey: key.address,
+    permissions: [
+      { whitelistDestination: token, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: tokens(10) },
+    ],
+    validity: { endTimestamp: now + 3600 },
+    now,
+  })
+  return { session, key }
+}
+
+/** The owner's approval: the grant calls, made by the account itself (what its owner's operation executes). */
+async function approve(peer: PeerAccount, calls: readonly { to: Address; data?: Hex | undefined }[]) {
+  const { client } = devnet
+  await client.impersonateAccount({ address: peer.address })
+  for (const call of calls) {
+    const hash = await client.sendTransaction({
+      account: peer.address,
+      chain: client.chain,
+      to: call.to,
+      data: call.data,
+    })
+    assert.equal((await client.waitForTransactionReceipt({ hash })).status, 'success')
+  }
+  await client.stopImpersonatingAccount({ address: peer.address })
+}
+
+const transfer = (amount: bigint) => ({
+  to: token,
+  data: encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [recipient, amount] }),
+})
+
+/** What a refusal must leave as it was. */
+async function state(peer: PeerAccount, session: Session) {
+  const { client } = devnet
+  const balance = (who: Address) =>
+    client.readContract({ address: token, abi: testTokenAbi, functionName: 'balanceOf', args: [who] })
+  const [, spent] = await client.readContract({
+    address: sessionKeyValidatorAddress,
+    abi: sessionKeyValidatorAbi,
+    functionName: 'getTokenLimit',
+    args: [peer.address, session.id, token],
+  })
+  const nonce = await client.readContract({
+    address: entryPointAddress,
+    abi: entryPoint07Abi,
+    functionName: 'getNonce',
+    args: [peer.address, getValidatorNonceKey(sessionKeyValidatorAddress, peer.nonceKey)],
+  })
+  return { account: await balance(peer.address), recipient: await balance(recipient), spent, nonce }
+}
+
+/** Runs a granted session on `peer`: one transfer within the limit, then the two refusals. */
+async function runSession(peer: PeerAccount, session: Session, privateKey: Hex) {
+  const dapp = await toSessionKeyAccount({
+    client: devnet.client,
+    session,
+    sessionKey: privateKey,
+    nonceKey: peer.nonceKey,
+  })
+  const before = await state(peer, session)
+  const outcome = await devnet.submitterWithoutPreflight.sendUserOperation({
+    account: dapp,
+    calls: [transfer(tokens(4))],
+  })
+  assert.equal(outcome.success, true)
+  const paid = await state(peer, session)
+  assert.equal(paid.recipient - before.recipient, tokens(4))
+  assert.equal(paid.spent, tokens(4))
+  assert.equal(paid.nonce, before.nonce + 1n)
+
+  // Over the limit (4 + 7 > 10): the chain refuses it, and nothing moves.
+  await assert.rejects(
+    devnet.submitterWithoutPreflight.sendUserOperation({ account: dapp, calls: [transfer(tokens(7))] }),
+    (e) => e instanceof SpendingLimitExceededError && e.index === 0 && e.spent === tokens(4) && e.limit === tokens(10),
+  )
+  assert.deepEqual(await state(peer, session), paid)
+  // A method the session does not list.
+  const approval = {
+    to: token,
+    data: encodeFunctionData({ abi: testTokenAbi, functionName: 'approve', args: [recipient, 1n] }),
+  }
+  await assert.rejects(
+    devnet.submitterWithoutPreflight.sendUserOperation({ account: dapp, calls: [approval] }),
+    (e) => e instanceof CallNotPermittedError && e.rule === 'method' && e.index === 0,
+  )
+  assert.deepEqual(await state(peer, session), paid)
+  // The pre-flight check says the same before anything is sent.
+  await assert.rejects(
+    devnet.submitter.sendUserOperation({ account: dapp, calls: [transfer(tokens(7))] }),
+    SpendingLimitExceededError,
+  )
+  assert.deepEqual(await state(peer, session), paid)
+}
+
+const isInstalled = (peer: PeerAccount) =>
+  devnet.client.readContract({
+    address: peer.address,
+    abi: accountCallsAbi,
+    functionName: 'isModuleInstalled',
+    args: [1n, sessionKeyValidatorAddress, '0x'],
+  })
+
+const accounts: { name: string; accountId: string; withModule: () => Promise<PeerAccount> }[] = [
+  {
+    name: 'ZeroDev Kernel v3.1',
+    accountId: 'kernel.advanced.v0.3.1',
+    // The module as a further validator beside a root one, as a Kernel wallet installs it.
+    withModule: () => deployKernel(devnet.client, { root: acceptAll, module: sessionKeyValidatorAddress }),
+  },
+  {
+    name: 'Biconomy Nexus 1.0.0',
+    accountId: 'biconomy.nexus.1.0.0',
+    withModule: () => deployNexus(devnet.client, { validator: sessionKeyValidatorAddress, data: '0x' }),
+  },
+  {
+    name: 'the ERC-7579 reference implementation (MSA)',
+    accountId: 'uMSA.advanced/withHook.v0.1',
+    withModule: () => deployMsa(devnet.client, { validator: sessionKeyValidatorAddress, data: '0x' }),
+  },
+]
+
+for (const { name, accountId, withModule } of accounts) {
+  describe(`the module on ${name}`, () => {
+    it('grants a session (createSession) and runs it; the chain refuses over the limit and off its methods', async () => {
+      const peer = await withModule()
+      assert.equal(peer.accountId, accountId)
+      assert.equal(await isInstalled(peer), true)
+      const { session, key } = await define(peer)
+      const calls = await getGrantSessionCalls(devnet.client, { session })
+      assert.deepEqual(
+        calls.map((c) => c.to),
+        [sessionKeyValidatorAddress],
+        'installed already: one createSession call to the module',
+      )
+      await approve(peer, calls)
+      assert.equal((await getSessionStatus(devnet.client, { session })).status, 'active')
+      await runSession(peer, session, key.privateKey)
+    })
+  })
+}
+
+// Accounts that install a validator with the standard call (`installModule(1, module, data)`,
+// `data` passed to `onInstall`): the grant installs the module and creates the session at once.
+const standardInstall: { name: string; deploy: () => Promise<PeerAccount> }[] = [
+  { name: 'Biconomy Nexus 1.0.0', deploy: () => deployNexus(devnet.client, { validator: acceptAll, data: '0x' }) },
+  {
+    name: 'the ERC-7579 reference implementation (MSA)',
+    deploy: () => deployMsa(devnet.client, { validator: acceptAll, data: '0x' }),
+  },
+]
+
+for (const { name, deploy } of standardInstall) {
+  describe(`the grant on ${name} without the module`, () => {
+    it('installs the module and creates the session in one call, then the session runs', async () => {
+      const peer = await deploy()
+      assert.equal(await isInstalled(peer), false)
+      const { session, key } = await define(peer)
+      const calls = await getGrantSessionCalls(devnet.client, { session })
+      assert.deepEqual(
+        calls.map((c) => c.to),
+        [peer.address],
+        'one installModule call on the account',
+      )
+      await approve(peer, calls)
+      assert.equal(await isInstalled(peer), true)
+      assert.equal((await getSessionStatus(devnet.client, { session })).status, 'active')
+      await runSession(peer, session, key.privateKey)
+    })
+  })
+}
