@@ -12,9 +12,8 @@ import { InvalidParameterError } from '../errors/parameter.js'
  *   ZeroDev Kernel v3.
  * - a function of the module's address that returns the key, for any other account.
  *
- * CI runs sessions on `SessionAccount`, Kernel v3.1, Nexus 1.0.0 and the MSA (the last three
- * from the bytecode @rhinestone/modulekit ships: test/accounts); Safe7579's layout follows its
- * published source.
+ * CI runs sessions on `SessionAccount`, Kernel v3.1, Nexus 1.0.0, the MSA and Safe7579 (the
+ * last four from the bytecode @rhinestone/modulekit ships: test/accounts).
  */
 export type NonceKeyConvention = 'erc7579' | 'nexus' | 'kernel-v3' | ((module: Address) => bigint)
 

@@ -1,6 +1,7 @@
 /**
  * The module on ERC-7579 accounts other than this project's: ZeroDev Kernel v3.1, Biconomy
- * Nexus 1.0.0 and the ERC-7579 reference implementation (MSA), deployed from the bytecode
+ * Nexus 1.0.0, the ERC-7579 reference implementation (MSA) and Safe 1.4.1 with Rhinestone's
+ * Safe7579 adapter, deployed from the bytecode
  * @rhinestone/modulekit ships (see test/helpers/peerAccounts.ts), each driven with its own
  * nonce-key convention (`toSessionKeyAccount({ nonceKey })`). On each: a session is granted,
  * a transfer within its limit goes through, and the chain refuses one over the limit and one
@@ -9,7 +10,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { type Address, encodeFunctionData, type Hex, parseEther, parseUnits } from 'viem'
+import { type Address, encodeFunctionData, type Hex, parseEther, parseUnits, toFunctionSelector } from 'viem'
 import { entryPoint07Abi } from 'viem/account-abstraction'
 import { createDevnet, type Devnet, deployTestToken, mintTestToken, testTokenAbi } from '../../src/devnet/index.js'
 import { acceptAllValidatorAbi, acceptAllValidatorBytecode } from '../../src/generated/testContracts.js'
@@ -27,8 +28,16 @@ import {
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
   toSessionKeyAccount,
+  UserOperationRejectedError,
 } from '../../src/index.js'
-import { deployKernel, deployMsa, deployNexus, type PeerAccount } from '../helpers/peerAccounts.js'
+import {
+  asAccount,
+  deployKernel,
+  deployMsa,
+  deployNexus,
+  deploySafe7579,
+  type PeerAccount,
+} from '../helpers/peerAccounts.js'
 
 // This suite's chain deploys modulekit's Kernel build, which is over EIP-170 (see the config).
 process.env.HARDHAT_CONFIG = fileURLToPath(new URL('./hardhat.config.cjs', import.meta.url))
@@ -74,20 +83,8 @@ async function define(peer: PeerAccount) {
 }
 
 /** The owner's approval: the grant calls, made by the account itself (what its owner's operation executes). */
-async function approve(peer: PeerAccount, calls: readonly { to: Address; data?: Hex | undefined }[]) {
-  const { client } = devnet
-  await client.impersonateAccount({ address: peer.address })
-  for (const call of calls) {
-    const hash = await client.sendTransaction({
-      account: peer.address,
-      chain: client.chain,
-      to: call.to,
-      data: call.data,
-    })
-    assert.equal((await client.waitForTransactionReceipt({ hash })).status, 'success')
-  }
-  await client.stopImpersonatingAccount({ address: peer.address })
-}
+const approve = (peer: PeerAccount, calls: readonly { to: Address; data?: Hex | undefined }[]) =>
+  asAccount(devnet.client, peer.address, calls)
 
 const transfer = (amount: bigint) => ({
   to: token,
@@ -133,10 +130,20 @@ async function runSession(peer: PeerAccount, session: Session, privateKey: Hex) 
   assert.equal(paid.spent, tokens(4))
   assert.equal(paid.nonce, before.nonce + 1n)
 
-  // Over the limit (4 + 7 > 10): the chain refuses it, and nothing moves.
+  // Over the limit (4 + 7 > 10): the chain refuses it, and nothing moves. The module's reason
+  // reaches the dapp where the account passes its validator's revert on (Safe7579 does not:
+  // it runs the validator through the Safe's module call, and the EntryPoint says only
+  // "AA23 reverted" with the adapter's ExecutionFailed()).
+  const refusedBy = (reason: (e: unknown) => boolean) => (e: unknown) =>
+    peer.passesRevertsOn
+      ? reason(e)
+      : e instanceof UserOperationRejectedError && /^AA23 reverted/.test(e.reason) && executionFailed(e)
   await assert.rejects(
     devnet.submitterWithoutPreflight.sendUserOperation({ account: dapp, calls: [transfer(tokens(7))] }),
-    (e) => e instanceof SpendingLimitExceededError && e.index === 0 && e.spent === tokens(4) && e.limit === tokens(10),
+    refusedBy(
+      (e) =>
+        e instanceof SpendingLimitExceededError && e.index === 0 && e.spent === tokens(4) && e.limit === tokens(10),
+    ),
   )
   assert.deepEqual(await state(peer, session), paid)
   // A method the session does not list.
@@ -146,7 +153,7 @@ async function runSession(peer: PeerAccount, session: Session, privateKey: Hex) 
   }
   await assert.rejects(
     devnet.submitterWithoutPreflight.sendUserOperation({ account: dapp, calls: [approval] }),
-    (e) => e instanceof CallNotPermittedError && e.rule === 'method' && e.index === 0,
+    refusedBy((e) => e instanceof CallNotPermittedError && e.rule === 'method' && e.index === 0),
   )
   assert.deepEqual(await state(peer, session), paid)
   // The pre-flight check says the same before anything is sent.
@@ -156,6 +163,10 @@ async function runSession(peer: PeerAccount, session: Session, privateKey: Hex) 
   )
   assert.deepEqual(await state(peer, session), paid)
 }
+
+/** Whether the EntryPoint's revert (the deepest cause) names Safe7579's `ExecutionFailed()` as the account's reason. */
+const executionFailed = (e: UserOperationRejectedError) =>
+  e.walk().message.includes(toFunctionSelector('ExecutionFailed()').slice(2))
 
 const isInstalled = (peer: PeerAccount) =>
   devnet.client.readContract({
@@ -181,6 +192,11 @@ const accounts: { name: string; accountId: string; withModule: () => Promise<Pee
     name: 'the ERC-7579 reference implementation (MSA)',
     accountId: 'uMSA.advanced/withHook.v0.1',
     withModule: () => deployMsa(devnet.client, { validator: sessionKeyValidatorAddress, data: '0x' }),
+  },
+  {
+    name: "Safe 1.4.1 with Rhinestone's Safe7579 adapter",
+    accountId: 'rhinestone.safe7579.v1.0.0',
+    withModule: () => deploySafe7579(devnet.client, { validator: sessionKeyValidatorAddress, data: '0x' }),
   },
 ]
 
@@ -211,6 +227,10 @@ const standardInstall: { name: string; deploy: () => Promise<PeerAccount> }[] = 
   {
     name: 'the ERC-7579 reference implementation (MSA)',
     deploy: () => deployMsa(devnet.client, { validator: acceptAll, data: '0x' }),
+  },
+  {
+    name: "Safe 1.4.1 with Rhinestone's Safe7579 adapter",
+    deploy: () => deploySafe7579(devnet.client, { validator: acceptAll, data: '0x' }),
   },
 ]
 

@@ -101,8 +101,16 @@ const initializeAccountAbi = parseAbi([
   'function accountId() view returns (string)',
 ])
 
-/** A deployed account of another implementation, and how it picks a validator. */
-export type PeerAccount = { address: Address; accountId: string; nonceKey: NonceKeyConvention }
+/**
+ * A deployed account of another implementation, how it picks a validator, and whether it
+ * passes a validator's revert on to the EntryPoint (so that the module's reason reaches the dapp).
+ */
+export type PeerAccount = {
+  address: Address
+  accountId: string
+  nonceKey: NonceKeyConvention
+  passesRevertsOn: boolean
+}
 
 /**
  * ZeroDev Kernel v3.1: root validator `root`; `module` installed as a further validator in
@@ -199,7 +207,86 @@ async function proxy(
   return account(client, address, nonceKey)
 }
 
-async function account(client: Client, address: Address, nonceKey: NonceKeyConvention): Promise<PeerAccount> {
+async function account(
+  client: Client,
+  address: Address,
+  nonceKey: NonceKeyConvention,
+  passesRevertsOn = true,
+): Promise<PeerAccount> {
   const accountId = await client.readContract({ address, abi: initializeAccountAbi, functionName: 'accountId' })
-  return { address: getAddress(address), accountId, nonceKey }
+  return { address: getAddress(address), accountId, nonceKey, passesRevertsOn }
+}
+
+const safeAbi = parseAbi([
+  'function setup(address[] owners, uint256 threshold, address to, bytes data, address fallbackHandler, address paymentToken, uint256 payment, address paymentReceiver)',
+  'function enableModule(address module)',
+  'function createProxyWithNonce(address singleton, bytes initializer, uint256 saltNonce) returns (address)',
+  'struct ModuleInit { address module; bytes initData; }',
+  'struct RegistryInit { address registry; address[] attesters; uint8 threshold; }',
+  'function initializeAccount(ModuleInit[] validators, ModuleInit[] executors, ModuleInit[] fallbacks, ModuleInit[] hooks, RegistryInit registryInit)',
+])
+
+/**
+ * A Safe (1.4.1, one owner) that adopts Rhinestone's Safe7579 adapter the way an existing Safe
+ * does: the adapter as its fallback handler (at setup) and as a Safe module, then
+ * `initializeAccount` with `validator` (installed with `data`), both called by the Safe itself.
+ */
+export async function deploySafe7579(client: Client, { validator, data }: { validator: Address; data: Hex }) {
+  const s = precompiles('Safe7579Precompiles')
+  const singleton = await deployCode(client, s.SAFE_SINGLETON_BYTECODE)
+  const factory = await deployCode(client, s.SAFE_PROXY_FACTORY_BYTECODE)
+  const adapter = await deployCode(client, s.SAFE7579_BYTECODE)
+  const owner = '0x00000000000000000000000000000000000000A1'
+  const setup = encodeFunctionData({
+    abi: safeAbi,
+    functionName: 'setup',
+    args: [[owner], 1n, zeroAddress, '0x', adapter, zeroAddress, 0n, zeroAddress],
+  })
+  const { result: safe, request } = await client.simulateContract({
+    address: factory,
+    abi: safeAbi,
+    functionName: 'createProxyWithNonce',
+    args: [singleton, setup, 1n],
+    account: client.account,
+  })
+  await client.waitForTransactionReceipt({ hash: await client.writeContract(request) })
+  await client.setBalance({ address: safe, value: 10n ** 18n }) // for the gas of its own calls below
+  await asAccount(client, safe, [
+    encodeFunctionData({ abi: safeAbi, functionName: 'enableModule', args: [adapter] }),
+    encodeFunctionData({
+      abi: safeAbi,
+      functionName: 'initializeAccount',
+      args: [
+        [{ module: validator, initData: data }],
+        [],
+        [],
+        [],
+        { registry: zeroAddress, attesters: [], threshold: 0 },
+      ],
+    }),
+  ])
+  // Safe7579 calls validators through the Safe's module call, which keeps no revert data.
+  return account(client, safe, 'erc7579', false)
+}
+
+/**
+ * Calls the account itself (each `data` to its own address) as the account: what its owner's
+ * operation or transaction executes. A failed call throws.
+ */
+export async function asAccount(
+  client: Client,
+  address: Address,
+  calls: readonly (Hex | { to: Address; data?: Hex | undefined })[],
+): Promise<void> {
+  await client.impersonateAccount({ address })
+  try {
+    for (const call of calls) {
+      const { to, data } = typeof call === 'string' ? { to: address, data: call } : call
+      const hash = await client.sendTransaction({ account: address, chain: client.chain, to, data })
+      const { status } = await client.waitForTransactionReceipt({ hash })
+      if (status !== 'success') throw new Error(`the account's call to ${to} reverted`)
+    }
+  } finally {
+    await client.stopImpersonatingAccount({ address })
+  }
 }
