@@ -307,7 +307,14 @@ function main(): void {
   )
   // The SDK itself needs only these account functions: a small ABI keeps its bundle small
   // (the full ABIs stay available from the 'session-keys/abis' entry).
-  const accountFunctions = ['execute', 'installModule', 'uninstallModule', 'isModuleInstalled', 'isValidSignature']
+  const accountFunctions = [
+    'accountId',
+    'execute',
+    'installModule',
+    'uninstallModule',
+    'isModuleInstalled',
+    'isValidSignature',
+  ]
   const accountCalls = (get('SessionAccount').abi as { type: string; name?: string }[]).filter(
     (item) => item.type === 'function' && accountFunctions.includes(item.name ?? ''),
   )

@@ -1,9 +1,12 @@
 import {
+  type Address,
   type Call,
   type Client,
+  concat,
   encodeAbiParameters,
   encodeFunctionData,
   getAbiItem,
+  type Hex,
   type ReadContractErrorType,
 } from 'viem'
 import { getCode, readContract } from 'viem/actions'
@@ -36,7 +39,9 @@ const MODULE_TYPE_VALIDATOR = 1n
 /**
  * Wallet side. The owner's approval (step 4): the calls that create the session, to send in
  * one user operation signed by the owner. If the module is not installed yet, a single call
- * installs it and creates the session in the same step. The session comes from the dapp:
+ * installs it and creates the session in the same step: ERC-7579's `installModule`, with the
+ * install data in ZeroDev Kernel v3's own shape when the account says it is one (`accountId()`),
+ * allowed to validate `execute`. The session comes from the dapp:
  * it must name the session-keys validator at its known address (see `assertTrustedModule`)
  * and pass every check of `assertSession`.
  *
@@ -81,14 +86,30 @@ export async function getGrantSessionCalls(
   // onInstall(abi.encode(SessionConfig[])): install and create in one call.
   const [configParameter] = getAbiItem({ abi: validatorWritesAbi, name: 'createSession' }).inputs
   const initData = encodeAbiParameters([{ ...configParameter, type: 'tuple[]' }], [[config]])
+  const kernel = (await accountIdOf(client, session.account)).startsWith('kernel.advanced.v0.3.')
   return [
     {
       to: session.account,
       data: encodeFunctionData({
         abi: accountCallsAbi,
         functionName: 'installModule',
-        args: [MODULE_TYPE_VALIDATOR, session.module, initData],
+        args: [MODULE_TYPE_VALIDATOR, session.module, kernel ? kernelInstallData(initData) : initData],
       }),
     },
   ]
 }
+
+/** The account's ERC-7579 `accountId()` (`vendor.account.semver`), or '' when it has none. */
+const accountIdOf = (client: Client, account: Address) =>
+  readContract(client, { address: account, abi: accountCallsAbi, functionName: 'accountId' }).catch(() => '')
+
+/**
+ * ZeroDev Kernel v3 takes a validator's install data in its own shape:
+ * `hook ‖ abi.encode(validatorData, hookData, selectorData)`, here with no hook (address 1)
+ * and the one selector the validator may validate, ERC-7579's `execute` (0xe9ae5c53).
+ */
+const kernelInstallData = (validatorData: Hex): Hex =>
+  concat([
+    '0x0000000000000000000000000000000000000001',
+    encodeAbiParameters([{ type: 'bytes' }, { type: 'bytes' }, { type: 'bytes' }], [validatorData, '0x', '0xe9ae5c53']),
+  ])

@@ -220,9 +220,10 @@ for (const { name, accountId, withModule } of accounts) {
   })
 }
 
-// Accounts that install a validator with the standard call (`installModule(1, module, data)`,
-// `data` passed to `onInstall`): the grant installs the module and creates the session at once.
+// Without the module: the grant installs it and creates the session at once, with the standard
+// call (`installModule(1, module, data)`, `data` passed to `onInstall`), in Kernel's own shape on Kernel.
 const standardInstall: { name: string; deploy: () => Promise<PeerAccount> }[] = [
+  { name: 'ZeroDev Kernel v3.1', deploy: () => deployKernel(devnet.client, { root: acceptAll }) },
   { name: 'Biconomy Nexus 1.0.0', deploy: () => deployNexus(devnet.client, { validator: acceptAll, data: '0x' }) },
   {
     name: 'the ERC-7579 reference implementation (MSA)',

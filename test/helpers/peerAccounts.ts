@@ -113,11 +113,11 @@ export type PeerAccount = {
 }
 
 /**
- * ZeroDev Kernel v3.1: root validator `root`; `module` installed as a further validator in
+ * ZeroDev Kernel v3.1: root validator `root`; `module` (if given) installed as a further validator in
  * Kernel's own format (`hook ‖ abi.encode(validatorData, hookData, selectorData)`, no hook,
  * allowed to validate `execute`), which is how a Kernel wallet installs a validator.
  */
-export async function deployKernel(client: Client, { root, module }: { root: Address; module: Address }) {
+export async function deployKernel(client: Client, { root, module }: { root: Address; module?: Address | undefined }) {
   const k = precompiles('KernelPrecompiles')
   const implementation = await deployCode(
     client,
@@ -125,19 +125,20 @@ export async function deployKernel(client: Client, { root, module }: { root: Add
   )
   const factory = await deployCode(client, withArgs(k.KERNEL_FACTORY_BYTECODE, [{ type: 'address' }], [implementation]))
   const noHook = '0x0000000000000000000000000000000000000001'
-  const install = encodeFunctionData({
-    abi: kernelAbi,
-    functionName: 'installModule',
-    args: [
-      1n,
-      module,
-      concat([noHook, encodeAbiParameters(parseAbiParameters('bytes, bytes, bytes'), ['0x', '0x', executeSelector])]),
-    ],
-  })
+  const install = (module: Address) =>
+    encodeFunctionData({
+      abi: kernelAbi,
+      functionName: 'installModule',
+      args: [
+        1n,
+        module,
+        concat([noHook, encodeAbiParameters(parseAbiParameters('bytes, bytes, bytes'), ['0x', '0x', executeSelector])]),
+      ],
+    })
   const data = encodeFunctionData({
     abi: kernelAbi,
     functionName: 'initialize',
-    args: [concat(['0x01', root]), zeroAddress, '0x', '0x', [install]],
+    args: [concat(['0x01', root]), zeroAddress, '0x', '0x', module === undefined ? [] : [install(module)]],
   })
   const salt = pad('0x01')
   const { result: address } = await client.simulateContract({
