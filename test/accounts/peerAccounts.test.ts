@@ -4,15 +4,24 @@
  * Safe7579 adapter, deployed from the bytecode
  * @rhinestone/modulekit ships (see test/helpers/peerAccounts.ts), each driven with its own
  * nonce-key convention (`toSessionKeyAccount({ nonceKey })`). On each: a session is granted,
- * a transfer within its limit goes through, and the chain refuses one over the limit and one
- * off its methods, with balances, the module's counter and the EntryPoint nonce read back.
+ * a transfer within its limit goes through (its whole validation traced and checked against
+ * ERC-7562 first), and the chain refuses one over the limit and one off its methods, with
+ * balances, the module's counter and the EntryPoint nonce read back.
  */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { type Address, encodeFunctionData, type Hex, parseEther, parseUnits, toFunctionSelector } from 'viem'
 import { entryPoint07Abi } from 'viem/account-abstraction'
-import { createDevnet, type Devnet, deployTestToken, mintTestToken, testTokenAbi } from '../../src/devnet/index.js'
+import {
+  checkErc7562,
+  createDevnet,
+  createEntryPointSubmitter,
+  type Devnet,
+  deployTestToken,
+  mintTestToken,
+  testTokenAbi,
+} from '../../src/devnet/index.js'
 import { acceptAllValidatorAbi, acceptAllValidatorBytecode } from '../../src/generated/testContracts.js'
 import {
   accountCallsAbi,
@@ -120,10 +129,20 @@ async function runSession(peer: PeerAccount, session: Session, privateKey: Hex) 
     nonceKey: peer.nonceKey,
   })
   const before = await state(peer, session)
-  const outcome = await devnet.submitterWithoutPreflight.sendUserOperation({
-    account: dapp,
-    calls: [transfer(tokens(4))],
+  // The whole validation, the account's code and the module's, is replayed with the node's
+  // tracer and checked against ERC-7562 (unstaked sender and module) before it is sent.
+  let traced = 0
+  const tracedSubmitter = createEntryPointSubmitter({
+    client: devnet.client,
+    preflight: false,
+    onBeforeSend: async (userOperation) => {
+      const report = await checkErc7562(devnet.client, { userOperation, from: devnet.client.account.address })
+      assert.deepEqual(report.violations, [], `ERC-7562 violations in the validation on ${peer.accountId}`)
+      traced = report.steps
+    },
   })
+  const outcome = await tracedSubmitter.sendUserOperation({ account: dapp, calls: [transfer(tokens(4))] })
+  assert.ok(traced > 1000, 'the validation was traced')
   assert.equal(outcome.success, true)
   const paid = await state(peer, session)
   assert.equal(paid.recipient - before.recipient, tokens(4))
