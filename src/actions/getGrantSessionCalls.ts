@@ -67,8 +67,9 @@ export async function getGrantSessionCalls(
     throw new ContractNotDeployedError({ contract: 'SessionKeyValidator', address: session.module, chainId })
   }
   const config = toSessionConfig(session)
+  const deployed = Boolean(await getCode(client, { address: session.account }))
   const installed =
-    Boolean(await getCode(client, { address: session.account })) &&
+    deployed &&
     (await readContract(client, {
       address: session.account,
       abi: accountCallsAbi,
@@ -86,7 +87,8 @@ export async function getGrantSessionCalls(
   // onInstall(abi.encode(SessionConfig[])): install and create in one call.
   const [configParameter] = getAbiItem({ abi: validatorWritesAbi, name: 'createSession' }).inputs
   const initData = encodeAbiParameters([{ ...configParameter, type: 'tuple[]' }], [[config]])
-  const kernel = (await accountIdOf(client, session.account)).startsWith('kernel.advanced.v0.3.')
+  // An account not deployed yet has no accountId to read: the standard install.
+  const kernel = deployed && (await accountIdOf(client, session.account)).startsWith('kernel.advanced.v0.3.')
   return [
     {
       to: session.account,
@@ -108,7 +110,7 @@ const accountIdOf = (client: Client, account: Address) =>
  * `hook ‖ abi.encode(validatorData, hookData, selectorData)`, here with no hook (address 1)
  * and the one selector the validator may validate, ERC-7579's `execute` (0xe9ae5c53).
  */
-const kernelInstallData = (validatorData: Hex): Hex =>
+export const kernelInstallData = (validatorData: Hex): Hex =>
   concat([
     '0x0000000000000000000000000000000000000001',
     encodeAbiParameters([{ type: 'bytes' }, { type: 'bytes' }, { type: 'bytes' }], [validatorData, '0x', '0xe9ae5c53']),

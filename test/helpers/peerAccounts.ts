@@ -22,6 +22,7 @@ import {
   parseAbiParameters,
   zeroAddress,
 } from 'viem'
+import { kernelInstallData } from '../../src/actions/getGrantSessionCalls.js'
 import type { DevnetClient } from '../../src/devnet/index.js'
 import { entryPointAddress, type NonceKeyConvention } from '../../src/index.js'
 
@@ -82,9 +83,6 @@ async function deployCode(client: Client, data: Hex): Promise<Address> {
 const withArgs = (bytecode: Hex, types: readonly { type: string }[], values: readonly unknown[]) =>
   concat([bytecode, encodeAbiParameters(types, values)])
 
-/** The ERC-7579 `execute(bytes32,bytes)` selector: Kernel grants a validator the selectors it may validate. */
-const executeSelector = '0xe9ae5c53'
-
 const kernelAbi = parseAbi([
   'function initialize(bytes21 rootValidator, address hook, bytes validatorData, bytes hookData, bytes[] initConfig)',
   'function installModule(uint256 moduleType, address module, bytes initData)',
@@ -124,17 +122,9 @@ export async function deployKernel(client: Client, { root, module }: { root: Add
     withArgs(k.KERNEL_BYTECODE, [{ type: 'address' }], [entryPointAddress]),
   )
   const factory = await deployCode(client, withArgs(k.KERNEL_FACTORY_BYTECODE, [{ type: 'address' }], [implementation]))
-  const noHook = '0x0000000000000000000000000000000000000001'
+  // Kernel's own install data (no hook, `execute` allowed), as getGrantSessionCalls writes it.
   const install = (module: Address) =>
-    encodeFunctionData({
-      abi: kernelAbi,
-      functionName: 'installModule',
-      args: [
-        1n,
-        module,
-        concat([noHook, encodeAbiParameters(parseAbiParameters('bytes, bytes, bytes'), ['0x', '0x', executeSelector])]),
-      ],
-    })
+    encodeFunctionData({ abi: kernelAbi, functionName: 'installModule', args: [1n, module, kernelInstallData('0x')] })
   const data = encodeFunctionData({
     abi: kernelAbi,
     functionName: 'initialize',
