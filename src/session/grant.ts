@@ -9,7 +9,7 @@ import {
   type SignTypedDataErrorType,
   type TypedDataDomain,
 } from 'viem'
-import { getBlock, getCode, readContract } from 'viem/actions'
+import { getBlock, getCode, getEip712Domain, readContract } from 'viem/actions'
 import { signTypedData as signTypedData7739 } from 'viem/experimental/erc7739'
 import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
@@ -155,10 +155,11 @@ export type SignSessionGrantErrorType =
  * Wallet side. The owner signs a grant for a {@link SessionAccount} (ERC-7739 nesting, so
  * the signature is valid for this account only). Signs only for the current state: the
  * epoch is read from chain (never given), the module must be the known one and installed on
- * the account, the session must not exist or have been revoked, and the grant carries a
- * deadline. Nothing is sent: the dapp's first session-key operation carries the grant.
+ * the account, the account must check signatures as SessionAccount does (its ERC-5267
+ * domain; another account's ERC-1271 format would refuse the grant), the session must not
+ * exist or have been revoked, and the grant carries a deadline. Nothing is sent: the dapp's first session-key operation carries the grant.
  *
- * @throws {InvalidParameterError} when the session cannot be granted off-chain now.
+ * @throws {InvalidParameterError} when the session cannot be granted off-chain now, or on this account.
  * @throws {UntrustedModuleError} when the session names another module.
  * @param client A client on the session's chain (reads the epoch, the session and the deadline's base).
  * @param parameters The session, the owner's key, and optionally the grant's deadline.
@@ -185,7 +186,7 @@ export async function signSessionGrant(
       fix: 'leave epoch out',
     })
   }
-  const state = await readGrantState(client, session)
+  const [state, domain] = await Promise.all([readGrantState(client, session), readAccountDomain(client, session)])
   if (!state.installed) {
     throw new InvalidParameterError({
       field: 'session.account',
@@ -200,6 +201,24 @@ export async function signSessionGrant(
       value: session.id,
       reason: state.revoked ? 'this session id was revoked' : 'this session already exists on chain',
       fix: 'define a new session (a new salt)',
+    })
+  }
+  // The owner's signature is nested (ERC-7739) in SessionAccount's EIP-712 domain, as that
+  // account checks it: another account (Kernel, Nexus, Safe…) checks ERC-1271 in its own
+  // format, and the grant would be refused at its first use, after the owner approved it.
+  const expected = sessionAccountVerifierDomain(session)
+  if (
+    domain?.name !== expected.name ||
+    domain.version !== expected.version ||
+    domain.chainId !== expected.chainId ||
+    domain.verifyingContract?.toLowerCase() !== session.account.toLowerCase() ||
+    BigInt(domain.salt ?? 0) !== 0n
+  ) {
+    throw new InvalidParameterError({
+      field: 'session.account',
+      value: session.account,
+      reason: `the account does not check signatures as SessionAccount does (ERC-7739 in its EIP-712 domain; ${domain ? `its domain is ${domain.name} ${domain.version}` : 'it has no ERC-5267 domain'}), so it would refuse an off-chain grant signed here`,
+      fix: 'grant the session on chain: the owner sends the calls of getGrantSessionCalls',
     })
   }
   const enableBefore =
@@ -347,6 +366,13 @@ async function readGrantState(client: Client, session: Session) {
     }).catch(() => false))
   return { epoch, exists: state[3], revoked: state[4], installed, now: Number(block.timestamp) }
 }
+
+/** The account's ERC-5267 EIP-712 domain, or undefined when it has none. */
+const readAccountDomain = (client: Client, session: Session) =>
+  getEip712Domain(client, { address: session.account }).then(
+    ({ domain }) => domain,
+    () => undefined,
+  )
 
 /** A uint128 epoch, given as amounts are (bigint, safe integer or digits). */
 const parseEpoch = (value: unknown, field: string): bigint => parseAmount(value, field, 2n ** 128n - 1n)

@@ -13,6 +13,7 @@ import { before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { type Address, encodeFunctionData, type Hex, parseEther, parseUnits, toFunctionSelector } from 'viem'
 import { entryPoint07Abi } from 'viem/account-abstraction'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import {
   checkErc7562,
   createDevnet,
@@ -32,10 +33,12 @@ import {
   getGrantSessionCalls,
   getSessionStatus,
   getValidatorNonceKey,
+  InvalidParameterError,
   type Session,
   SpendingLimitExceededError,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
+  signSessionGrant,
   toSessionKeyAccount,
   UserOperationRejectedError,
 } from '../../src/index.js'
@@ -195,31 +198,41 @@ const isInstalled = (peer: PeerAccount) =>
     args: [1n, sessionKeyValidatorAddress, '0x'],
   })
 
-const accounts: { name: string; accountId: string; withModule: () => Promise<PeerAccount> }[] = [
+const accounts: {
+  name: string
+  accountId: string
+  /** What its ERC-5267 `eip712Domain()` names, if it has one. */
+  domain: string | undefined
+  withModule: () => Promise<PeerAccount>
+}[] = [
   {
     name: 'ZeroDev Kernel v3.1',
     accountId: 'kernel.advanced.v0.3.1',
+    domain: 'Kernel 0.3.1',
     // The module as a further validator beside a root one, as a Kernel wallet installs it.
     withModule: () => deployKernel(devnet.client, { root: acceptAll, module: sessionKeyValidatorAddress }),
   },
   {
     name: 'Biconomy Nexus 1.0.0',
     accountId: 'biconomy.nexus.1.0.0',
+    domain: 'Nexus 1.0.1', // its EIP-712 version, as the bytecode has it
     withModule: () => deployNexus(devnet.client, { validator: sessionKeyValidatorAddress, data: '0x' }),
   },
   {
     name: 'the ERC-7579 reference implementation (MSA)',
     accountId: 'uMSA.advanced/withHook.v0.1',
+    domain: undefined,
     withModule: () => deployMsa(devnet.client, { validator: sessionKeyValidatorAddress, data: '0x' }),
   },
   {
     name: "Safe 1.4.1 with Rhinestone's Safe7579 adapter",
     accountId: 'rhinestone.safe7579.v1.0.0',
+    domain: undefined,
     withModule: () => deploySafe7579(devnet.client, { validator: sessionKeyValidatorAddress, data: '0x' }),
   },
 ]
 
-for (const { name, accountId, withModule } of accounts) {
+for (const { name, accountId, domain, withModule } of accounts) {
   describe(`the module on ${name}`, () => {
     it('grants a session (createSession) and runs it; the chain refuses over the limit and off its methods', async () => {
       const peer = await withModule()
@@ -235,6 +248,28 @@ for (const { name, accountId, withModule } of accounts) {
       await approve(peer, calls)
       assert.equal((await getSessionStatus(devnet.client, { session })).status, 'active')
       await runSession(peer, session, key.privateKey)
+    })
+
+    it("refuses to sign an off-chain grant, which the account's own ERC-1271 format would refuse, before the owner signs", async () => {
+      const peer = await withModule()
+      const { session } = await define(peer)
+      const key = privateKeyToAccount(generatePrivateKey())
+      let asked = 0
+      const signTypedData = ((typedData) => {
+        asked++
+        return key.signTypedData(typedData)
+      }) as typeof key.signTypedData
+      const owner = { ...key, signTypedData }
+      await assert.rejects(
+        signSessionGrant(devnet.client, { session, owner }),
+        (e) =>
+          e instanceof InvalidParameterError &&
+          e.field === 'session.account' &&
+          e.reason.includes(domain ? `its domain is ${domain}` : 'it has no ERC-5267 domain') &&
+          /getGrantSessionCalls/.test(e.message),
+      )
+      assert.equal(asked, 0, 'the owner was not asked to sign')
+      assert.equal((await getSessionStatus(devnet.client, { session })).status, 'not-found')
     })
   })
 }
