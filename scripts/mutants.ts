@@ -30,6 +30,7 @@ const anyTests = 'test/security/anyDestination.test.ts'
 const sumTests = 'test/security/sumRule.test.ts'
 const nftTests = 'test/security/erc721.test.ts'
 const peerTests = 'test/accounts/peerAccounts.test.ts'
+const listTests = 'test/integration/listSessions.test.ts'
 
 const mutants: Mutant[] = [
   // ── the module ──
@@ -334,6 +335,13 @@ const mutants: Mutant[] = [
     find: 'domain?.name !== expected.name ||',
     replace: "domain?.name === 'none' &&",
     tests: [peerTests],
+  },
+  {
+    file: 'src/actions/listSessions.ts',
+    what: 'wallet side: the session list reads an any-destination session on its listed destinations only',
+    find: 'targets: created.permissions.some((p) => p.anyDestination) ? await calledBy(sessionId) : [],',
+    replace: 'targets: [],',
+    tests: [listTests],
   },
 ]
 

@@ -10,12 +10,14 @@ import {
   type Hex,
   type ReadContractErrorType,
   size,
+  sliceHex,
 } from 'viem'
+import { entryPoint07Abi } from 'viem/account-abstraction'
 import { getChainId, getLogs, getTransaction } from 'viem/actions'
 import { accountOperationsIn } from '../account/bundle.js'
 import { decodeExecute } from '../account/execution.js'
 import { readSessionSignature } from '../account/signature.js'
-import { sessionKeyValidatorAddress } from '../constants/addresses.js'
+import { entryPointAddress, sessionKeyValidatorAddress } from '../constants/addresses.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { validatorWritesAbi } from '../generated/validatorCallsAbi.js'
@@ -72,7 +74,11 @@ export type ListedSession = {
    * `execute`, a contract that created it). A key the owner rotated to is in `rotatedKey`.
    */
   session: Session | undefined
-  /** With `session`: what the chain has counted (lifetime and, for recurring limits, the period last charged). */
+  /**
+   * With `session`: what the chain has counted (lifetime and, for recurring limits, the period
+   * last charged), for each listed destination and, with an any-destination permission, each
+   * destination the session's operations in the searched blocks called.
+   */
   usage: SessionUsage | undefined
 }
 
@@ -85,7 +91,9 @@ export type ListSessionsErrorType = InvalidParameterError | GetLogsErrorType | R
  * Lists an account's sessions from the chain alone, without an indexer: the module's
  * `SessionCreated` events for the account (node `eth_getLogs`), each session's state read
  * from the module, and its terms read back from the transaction that created it, so that
- * what is left of every limit can be shown.
+ * what is left of every limit can be shown. A session that may call any destination is
+ * counted per destination: those its operations called are found from the EntryPoint's
+ * `UserOperationEvent`s for the account (one more `eth_getLogs`, and the bundles' calldata).
  *
  * @param client A client on the account's chain.
  * @param parameters The account, and the block range to search.
@@ -114,18 +122,28 @@ export async function listSessions(
       toBlock: parameters.toBlock ?? 'latest',
     }),
   ])
-  const inputs = new Map<Hex, Promise<Hex | undefined>>()
-  const inputOf = (hash: Hex) => {
-    if (!inputs.has(hash)) {
-      inputs.set(
+  const transactions = new Map<Hex, Promise<SentCall | undefined>>()
+  const transactionOf = (hash: Hex) => {
+    if (!transactions.has(hash)) {
+      transactions.set(
         hash,
         getTransaction(client, { hash }).then(
-          (tx) => tx.input,
+          (tx) => ({ to: tx.to ?? undefined, input: tx.input }),
           () => undefined,
         ),
       )
     }
-    return inputs.get(hash) as Promise<Hex | undefined>
+    return transactions.get(hash) as Promise<SentCall | undefined>
+  }
+  // Destinations called by each session's operations, read only when a session needs them.
+  let called: Promise<Map<Hex, Address[]>> | undefined
+  const calledBy = async (id: Hex) => {
+    called ??= destinationsCalled(
+      client,
+      { account, fromBlock: parameters.fromBlock, toBlock: parameters.toBlock },
+      transactionOf,
+    )
+    return (await called).get(id.toLowerCase() as Hex) ?? []
   }
   return Promise.all(
     logs.map(async (log) => {
@@ -135,12 +153,17 @@ export async function listSessions(
         validAfter: number
         validUntil: number
       }
-      const input = await inputOf(log.transactionHash)
-      const config = input ? findConfig(input, account, module, sessionKey, sessionId) : undefined
+      const sent = await transactionOf(log.transactionHash)
+      const config = sent ? findConfig(sent, account, module, sessionKey, sessionId) : undefined
       const created = config ? readBack(config, { account, chainId, module }) : undefined
       const [{ status }, usage] = await Promise.all([
         readSessionStatus(client, { module, account, id: sessionId }),
-        created ? getSessionUsage(client, { session: created }) : undefined,
+        created
+          ? getSessionUsage(client, {
+              session: created,
+              targets: created.permissions.some((p) => p.anyDestination) ? await calledBy(sessionId) : [],
+            })
+          : undefined,
       ])
       const session = created && usage?.rotatedKey ? { ...created, rotatedKey: usage.rotatedKey } : created
       return {
@@ -157,6 +180,63 @@ export async function listSessions(
   )
 }
 
+/** The EntryPoint's `UserOperationEvent` (every operation it included). */
+const userOperationEvent = getAbiItem({ abi: entryPoint07Abi, name: 'UserOperationEvent' })
+
+/**
+ * The destinations each session's operations called (by lower-case session id), from the
+ * bundles that carried the account's operations: their session-key signatures and `execute` calls.
+ */
+async function destinationsCalled(
+  client: Client,
+  range: { account: Address; fromBlock: BlockNumber | undefined; toBlock: BlockNumber | undefined },
+  transactionOf: (hash: Hex) => Promise<SentCall | undefined>,
+): Promise<Map<Hex, Address[]>> {
+  const events = await getLogs(client, {
+    address: entryPointAddress,
+    event: userOperationEvent,
+    args: { sender: range.account },
+    fromBlock: range.fromBlock ?? 0n,
+    toBlock: range.toBlock ?? 'latest',
+  })
+  const bundles = [...new Set(events.map((e) => e.transactionHash))]
+  const byId = new Map<Hex, Set<Address>>()
+  for (const sent of await Promise.all(bundles.map(transactionOf))) {
+    for (const op of sent ? accountOperationsIn(sent.input, range.account) : []) {
+      const signed = readSessionSignature(op.signature)
+      if (!signed) continue
+      const id = signed.sessionId.toLowerCase() as Hex
+      const targets = byId.get(id) ?? new Set<Address>()
+      byId.set(id, targets)
+      try {
+        for (const call of decodeExecute(range.account, op.callData)) targets.add(getAddress(call.to))
+      } catch {
+        // not an execute encoding the SDK reads
+      }
+    }
+  }
+  return new Map([...byId].map(([id, targets]) => [id, [...targets]]))
+}
+
+/**
+ * The configs an `installModule` gives the module: `abi.encode(configs)`, or in ZeroDev Kernel
+ * v3's shape `hook ‖ abi.encode(validatorData, hookData, selectorData)` (what
+ * `getGrantSessionCalls` sends there).
+ */
+function installedConfigs(data: Hex): readonly SessionConfigStruct[] {
+  const configs = (encoded: Hex) =>
+    decodeAbiParameters([{ ...configParameter, type: 'tuple[]' }], encoded)[0] as readonly SessionConfigStruct[]
+  try {
+    return configs(data)
+  } catch {
+    const [validatorData] = decodeAbiParameters(
+      [{ type: 'bytes' }, { type: 'bytes' }, { type: 'bytes' }],
+      sliceHex(data, 20),
+    )
+    return configs(validatorData)
+  }
+}
+
 /** The session of a recovered config; undefined when it breaks the SDK's own checks (e.g. over 16 destinations). */
 function readBack(config: SessionConfigStruct, where: { account: Address; chainId: number; module: Address }) {
   try {
@@ -168,13 +248,17 @@ function readBack(config: SessionConfigStruct, where: { account: Address; chainI
 
 const configParameter = getAbiItem({ abi: validatorWritesAbi, name: 'createSession' }).inputs[0]
 
+/** A transaction's destination and calldata. */
+type SentCall = { to: Address | undefined; input: Hex }
+
 /**
  * The `SessionConfig` with this key and id among those a transaction carries: a direct
- * `createSession`, or the user operations of a `handleOps` for the account (their calls to
- * `createSession` and `installModule`, and an off-chain grant in their signature).
+ * `createSession` or `installModule` (an EIP-7702 account sends its own), or the user
+ * operations of a `handleOps` for the account (their calls to `createSession` and
+ * `installModule`, and an off-chain grant in their signature).
  */
 function findConfig(
-  input: Hex,
+  sent: SentCall,
   account: Address,
   module: Address,
   sessionKey: Address,
@@ -190,16 +274,15 @@ function findConfig(
       } else if (getAddress(to) === account) {
         const call = decodeFunctionData({ abi: accountCallsAbi, data })
         if (call.functionName === 'installModule' && getAddress(call.args[1]) === module && size(call.args[2]) > 0) {
-          const [configs] = decodeAbiParameters([{ ...configParameter, type: 'tuple[]' }], call.args[2])
-          candidates.push(...(configs as readonly SessionConfigStruct[]))
+          candidates.push(...installedConfigs(call.args[2]))
         }
       }
     } catch {
       // another function, or not decodable: not a creation
     }
   }
-  fromCall(module, input)
-  for (const op of accountOperationsIn(input, account)) {
+  fromCall(sent.to, sent.input)
+  for (const op of accountOperationsIn(sent.input, account)) {
     try {
       for (const call of decodeExecute(account, op.callData)) fromCall(call.to, call.data)
     } catch {

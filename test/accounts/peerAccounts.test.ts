@@ -34,11 +34,13 @@ import {
   getSessionStatus,
   getValidatorNonceKey,
   InvalidParameterError,
+  listSessions,
   type Session,
   SpendingLimitExceededError,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
   signSessionGrant,
+  toSessionConfig,
   toSessionKeyAccount,
   UserOperationRejectedError,
 } from '../../src/index.js'
@@ -186,6 +188,18 @@ async function runSession(peer: PeerAccount, session: Session, privateKey: Hex) 
   assert.deepEqual(await state(peer, session), paid)
 }
 
+/** `listSessions` finds the session, reads its terms back from the grant's calldata, and what it spent (4 TUSD). */
+async function assertListed(peer: PeerAccount, session: Session) {
+  const listed = await listSessions(devnet.client, { account: peer.address })
+  assert.deepEqual(
+    listed.map((s) => [s.id, s.status]),
+    [[session.id, 'active']],
+  )
+  assert.ok(listed[0].session, 'terms read back')
+  assert.deepEqual(toSessionConfig(listed[0].session), toSessionConfig(session))
+  assert.equal(listed[0].usage?.targets[token]?.tokenSpent, tokens(4))
+}
+
 /** Whether the EntryPoint's revert (the deepest cause) names Safe7579's `ExecutionFailed()` as the account's reason. */
 const executionFailed = (e: UserOperationRejectedError) =>
   e.walk().message.includes(toFunctionSelector('ExecutionFailed()').slice(2))
@@ -248,6 +262,7 @@ for (const { name, accountId, domain, withModule } of accounts) {
       await approve(peer, calls)
       assert.equal((await getSessionStatus(devnet.client, { session })).status, 'active')
       await runSession(peer, session, key.privateKey)
+      await assertListed(peer, session)
     })
 
     it("refuses to sign an off-chain grant, which the account's own ERC-1271 format would refuse, before the owner signs", async () => {
@@ -305,6 +320,7 @@ for (const { name, deploy } of standardInstall) {
       assert.equal(await isInstalled(peer), true)
       assert.equal((await getSessionStatus(devnet.client, { session })).status, 'active')
       await runSession(peer, session, key.privateKey)
+      await assertListed(peer, session)
     })
   })
 }

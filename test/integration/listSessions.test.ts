@@ -1,7 +1,8 @@
 /** An account's sessions, listed from the chain alone: events, state, and terms read back from calldata. */
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
-import { encodeFunctionData } from 'viem'
+import { type Address, encodeFunctionData, zeroAddress } from 'viem'
+import { testTokenAbi } from '../../src/devnet/index.js'
 import {
   getRevokeSessionCalls,
   InvalidParameterError,
@@ -96,6 +97,54 @@ describe('listSessions', () => {
     const client = f.client.extend(sessionKeyActions())
     assert.equal((await client.listSessions({ account: f.account })).length, 3)
     assert.deepEqual(await listSessions(f.client, { account: f.recipient }), [])
+  })
+
+  it('counts an any-destination session on each destination its operations called', async () => {
+    const router = '0x000000000000000000000000000000000000bEEF' as Address
+    const approveMethod = 'approve(address spender, uint256 amount)'
+    const approve = (token: Address, amount: bigint) => ({
+      to: token,
+      data: encodeFunctionData({ abi: testTokenAbi, functionName: 'approve', args: [router, amount] }),
+    })
+    // Approve on any token (to the router only, at most 100 of each), and transfers on the token.
+    const any = await f.grant({
+      permissions: [
+        { whitelistDestination: f.token, whitelistMethods: ['transfer(address,uint256)'], tokenAmount: tusd(50) },
+        {
+          whitelistDestination: 'any',
+          whitelistMethods: [approveMethod],
+          tokenAmount: tusd(100),
+          rules: [{ method: approveMethod, arg: 'spender', condition: 'eq', value: router }],
+        },
+      ],
+    })
+    await f.send(any.dapp, [approve(f.otherToken, tusd(30))])
+    await f.send(any.dapp, [f.transfer(tusd(4)), approve(f.otherToken, tusd(5))])
+    // Another session of the account, listed destinations only, also used.
+    const plain = await f.grant()
+    await f.send(plain.dapp, [f.transfer(tusd(2))])
+
+    const listed = await listSessions(f.client, { account: f.account })
+    assert.deepEqual(
+      listed.map((s) => s.id),
+      [any.session.id, plain.session.id],
+    )
+    const counted = listed[0].usage?.targets
+    // The permissions' own destinations (the token, and the zero address the any-destination
+    // permission's rule totals are kept under), then the one its operations reached.
+    assert.deepEqual(Object.keys(counted ?? {}), [f.token, zeroAddress, f.otherToken])
+    assert.equal(counted?.[f.otherToken]?.tokenSpent, tusd(35), 'counted on the unlisted token it approved on')
+    assert.equal(counted?.[f.token]?.tokenSpent, tusd(4))
+    // Each is what the module keeps for that destination.
+    const [, onChain] = await f.client.readContract({
+      address: sessionKeyValidatorAddress,
+      abi: sessionKeyValidatorAbi,
+      functionName: 'getTokenLimit',
+      args: [f.account, any.session.id, f.otherToken],
+    })
+    assert.equal(onChain, tusd(35))
+    assert.deepEqual(Object.keys(listed[1].usage?.targets ?? {}), [f.token])
+    assert.equal(listed[1].usage?.targets[f.token]?.tokenSpent, tusd(2))
   })
 
   it('refuses a malformed account with a typed error', async () => {
