@@ -38,6 +38,7 @@ const testOnly = [
   'BadValidator',
   'AcceptAllValidator',
   'OffendingValidator',
+  'OwnerKeyValidator',
   'TestPaymaster',
 ] as const
 

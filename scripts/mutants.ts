@@ -343,6 +343,13 @@ const mutants: Mutant[] = [
     replace: 'targets: [],',
     tests: [listTests],
   },
+  {
+    file: 'src/session/grant.ts',
+    what: "wallet side: a grant signed as another vendor's account is returned without the account confirming it",
+    find: '    await assertOwnerSignedGrant(client, session, grant)\n  } catch (cause) {',
+    replace: '  } catch (cause) {',
+    tests: [peerTests],
+  },
 ]
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')

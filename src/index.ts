@@ -204,6 +204,7 @@ export {
   getGrantDigest,
   getSessionGrantTypedData,
   type SessionGrant,
+  type SessionGrantAccountSigner,
   type SignSessionGrantErrorType,
   type SignSessionGrantParameters,
   type SignSessionGrantReturnType,

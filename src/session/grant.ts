@@ -9,6 +9,7 @@ import {
   type SignTypedDataErrorType,
   type TypedDataDomain,
 } from 'viem'
+import type { SmartAccount } from 'viem/account-abstraction'
 import { getBlock, getCode, getEip712Domain, readContract } from 'viem/actions'
 import { signTypedData as signTypedData7739 } from 'viem/experimental/erc7739'
 import { BaseError } from '../errors/base.js'
@@ -22,7 +23,7 @@ import { accountCallsAbi } from '../generated/accountCallsAbi.js'
 import { validatorViewsAbi, validatorWritesAbi } from '../generated/validatorCallsAbi.js'
 import { checkGrantDeadline, checkGrantEpoch } from '../policy/checkSessionOperation.js'
 import type { Session } from '../policy/dataTypes.js'
-import { parseAmount } from '../utils/parse.js'
+import { parseAddress, parseAmount } from '../utils/parse.js'
 import { assertSession, type SessionConfigStruct, toSessionConfig } from './encode.js'
 import { assertNotRotated, assertSessionChain, assertTrustedModule, type ModuleTrustOptions } from './trust.js'
 
@@ -132,14 +133,25 @@ export function moduleDomain(session: Session) {
 export type SignSessionGrantParameters = {
   /** The session the dapp asked for (hostile input: checked in full). */
   session: Session
-  /** The account's owner key. */
-  owner: LocalAccount
+  /**
+   * Who signs: the owner key of a {@link SessionAccount} (viem local account; the SDK nests
+   * its signature in the account's domain, ERC-7739), or, on any other ERC-7579 account, the
+   * account itself as the wallet's smart-account object (viem's `SmartAccount`), whose
+   * `signTypedData` gives a signature the account confirms (ERC-1271) in its own format.
+   */
+  owner: LocalAccount | SessionGrantAccountSigner
   /**
    * Until when (seconds) the grant can create the session; by default one hour after the
    * chain's latest block, and never after the session's end.
    */
   enableBefore?: number | undefined
 } & ModuleTrustOptions
+
+/**
+ * The account signing as itself (ERC-1271): what a wallet's viem `SmartAccount` provides.
+ * Its signature is confirmed by the account before the grant is returned.
+ */
+export type SessionGrantAccountSigner = Pick<SmartAccount, 'address' | 'signTypedData'> & { type: 'smart' }
 
 /** Return type of {@link signSessionGrant}. */
 export type SignSessionGrantReturnType = SessionGrant
@@ -152,21 +164,26 @@ export type SignSessionGrantErrorType =
   | SignTypedDataErrorType
 
 /**
- * Wallet side. The owner signs a grant for a {@link SessionAccount} (ERC-7739 nesting, so
- * the signature is valid for this account only). Signs only for the current state: the
- * epoch is read from chain (never given), the module must be the known one and installed on
- * the account, the account must check signatures as SessionAccount does (its ERC-5267
- * domain; another account's ERC-1271 format would refuse the grant), the session must not
- * exist or have been revoked, and the grant carries a deadline. Nothing is sent: the dapp's first session-key operation carries the grant.
+ * Wallet side. The owner signs a grant: on a {@link SessionAccount}, with its owner key
+ * (ERC-7739 nesting, so the signature is valid for this account only; the account's ERC-5267
+ * domain must be SessionAccount's, as another account's ERC-1271 format would refuse it); on
+ * any other ERC-7579 account, as the account itself (`owner` is the wallet's smart-account
+ * object), and the account must confirm that signature before the grant is returned. Signs
+ * only for the current state: the epoch is read from chain (never given), the module must be
+ * the known one and installed on the account, the session must not exist or have been
+ * revoked, and the grant carries a deadline. Nothing is sent: the dapp's first session-key
+ * operation carries the grant.
  *
- * @throws {InvalidParameterError} when the session cannot be granted off-chain now, or on this account.
+ * @throws {InvalidParameterError} when the session cannot be granted off-chain now, or by this owner on this account.
  * @throws {UntrustedModuleError} when the session names another module.
  * @param client A client on the session's chain (reads the epoch, the session and the deadline's base).
- * @param parameters The session, the owner's key, and optionally the grant's deadline.
+ * @param parameters The session, the owner (key or account), and optionally the grant's deadline.
  * @returns The grant: the epoch it is bound to, its deadline, and the owner's signature.
  * @example
  * import { signSessionGrant } from 'session-keys'
  * const grant = await signSessionGrant(client, { session, owner })
+ * // On another vendor's account, signed as the account (a viem SmartAccount of the wallet):
+ * const grantOnKernel = await signSessionGrant(client, { session, owner: kernelAccount })
  */
 export async function signSessionGrant(
   client: Client,
@@ -175,10 +192,7 @@ export async function signSessionGrant(
   const session = assertSession(parameters?.session)
   assertTrustedModule(session, parameters)
   assertNotRotated(session)
-  const { owner } = parameters
-  if (owner?.type !== 'local') {
-    throw new InvalidParameterError({ field: 'owner', reason: 'not a viem local account' })
-  }
+  const owner = parseOwner(parameters.owner, session)
   if ('epoch' in (parameters as object)) {
     throw new InvalidParameterError({
       field: 'epoch',
@@ -186,7 +200,10 @@ export async function signSessionGrant(
       fix: 'leave epoch out',
     })
   }
-  const [state, domain] = await Promise.all([readGrantState(client, session), readAccountDomain(client, session)])
+  const [state, domain] = await Promise.all([
+    readGrantState(client, session),
+    owner.type === 'local' ? readAccountDomain(client, session) : undefined,
+  ])
   if (!state.installed) {
     throw new InvalidParameterError({
       field: 'session.account',
@@ -208,17 +225,18 @@ export async function signSessionGrant(
   // format, and the grant would be refused at its first use, after the owner approved it.
   const expected = sessionAccountVerifierDomain(session)
   if (
-    domain?.name !== expected.name ||
-    domain.version !== expected.version ||
-    domain.chainId !== expected.chainId ||
-    domain.verifyingContract?.toLowerCase() !== session.account.toLowerCase() ||
-    BigInt(domain.salt ?? 0) !== 0n
+    owner.type === 'local' &&
+    (domain?.name !== expected.name ||
+      domain.version !== expected.version ||
+      domain.chainId !== expected.chainId ||
+      domain.verifyingContract?.toLowerCase() !== session.account.toLowerCase() ||
+      BigInt(domain.salt ?? 0) !== 0n)
   ) {
     throw new InvalidParameterError({
       field: 'session.account',
       value: session.account,
       reason: `the account does not check signatures as SessionAccount does (ERC-7739 in its EIP-712 domain; ${domain ? `its domain is ${domain.name} ${domain.version}` : 'it has no ERC-5267 domain'}), so it would refuse an off-chain grant signed here`,
-      fix: 'grant the session on chain: the owner sends the calls of getGrantSessionCalls',
+      fix: "give owner as the account itself (the wallet's viem SmartAccount, which signs as the account), or grant on chain with getGrantSessionCalls",
     })
   }
   const enableBefore =
@@ -234,12 +252,49 @@ export async function signSessionGrant(
     })
   }
   const typedData = getSessionGrantTypedData({ session, epoch: state.epoch, enableBefore, allowUnknownModule: true })
-  const signature = await signTypedData7739(client, {
-    account: owner,
-    ...typedData,
-    verifierDomain: sessionAccountVerifierDomain(session),
-  } as never)
-  return { epoch: state.epoch, enableBefore, signature }
+  if (owner.type === 'local') {
+    const signature = await signTypedData7739(client, {
+      account: owner,
+      ...typedData,
+      verifierDomain: expected,
+    } as never)
+    return { epoch: state.epoch, enableBefore, signature }
+  }
+  const grant = { epoch: state.epoch, enableBefore, signature: await owner.signTypedData(typedData) }
+  try {
+    await assertOwnerSignedGrant(client, session, grant)
+  } catch (cause) {
+    throw new InvalidParameterError({
+      field: 'owner',
+      value: owner.address,
+      reason:
+        'the account did not confirm the signature its signTypedData gave (ERC-1271), so it would refuse the grant',
+      fix: "sign with the account's own signer (the validator that owns it), or grant on chain with getGrantSessionCalls",
+      cause,
+    })
+  }
+  return grant
+}
+
+/** The grant's signer: a local key, or the session's account signing as itself. */
+function parseOwner(owner: unknown, session: Session): LocalAccount | SessionGrantAccountSigner {
+  const o = owner as { type?: string; address?: unknown; signTypedData?: unknown } | undefined
+  if ((o?.type === 'local' || o?.type === 'smart') && typeof o.signTypedData === 'function') {
+    if (o.type === 'smart' && parseAddress(o.address, 'owner.address') !== session.account) {
+      throw new InvalidParameterError({
+        field: 'owner.address',
+        value: o.address,
+        reason: `not the session's account ${session.account}`,
+        fix: 'give the smart account the session is for',
+      })
+    }
+    return owner as LocalAccount | SessionGrantAccountSigner
+  }
+  throw new InvalidParameterError({
+    field: 'owner',
+    reason: 'not a viem local account or smart account',
+    fix: "give the SessionAccount owner's key (privateKeyToAccount), or the account itself as a viem SmartAccount",
+  })
 }
 
 /** The EIP-712 domain of the session's account, which ERC-7739 nests the owner's grant in. */

@@ -6,12 +6,24 @@
  * nonce-key convention (`toSessionKeyAccount({ nonceKey })`). On each: a session is granted,
  * a transfer within its limit goes through (its whole validation traced and checked against
  * ERC-7562 first), and the chain refuses one over the limit and one off its methods, with
- * balances, the module's counter and the EntryPoint nonce read back.
+ * balances, the module's counter and the EntryPoint nonce read back; `listSessions` reads it
+ * back. Off-chain grants: signed as the account (in its own ERC-1271 format) they create the
+ * session at its first use; a bare key, or a signature the account does not confirm, is refused.
  */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { type Address, encodeFunctionData, type Hex, parseEther, parseUnits, toFunctionSelector } from 'viem'
+import {
+  type Address,
+  concat,
+  encodeAbiParameters,
+  encodeFunctionData,
+  type Hex,
+  hashTypedData,
+  parseEther,
+  parseUnits,
+  toFunctionSelector,
+} from 'viem'
 import { entryPoint07Abi } from 'viem/account-abstraction'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import {
@@ -23,7 +35,12 @@ import {
   mintTestToken,
   testTokenAbi,
 } from '../../src/devnet/index.js'
-import { acceptAllValidatorAbi, acceptAllValidatorBytecode } from '../../src/generated/testContracts.js'
+import {
+  acceptAllValidatorAbi,
+  acceptAllValidatorBytecode,
+  ownerKeyValidatorAbi,
+  ownerKeyValidatorBytecode,
+} from '../../src/generated/testContracts.js'
 import {
   accountCallsAbi,
   CallNotPermittedError,
@@ -36,6 +53,8 @@ import {
   InvalidParameterError,
   listSessions,
   type Session,
+  type SessionGrant,
+  type SessionGrantAccountSigner,
   SpendingLimitExceededError,
   sessionKeyValidatorAbi,
   sessionKeyValidatorAddress,
@@ -43,6 +62,7 @@ import {
   toSessionConfig,
   toSessionKeyAccount,
   UserOperationRejectedError,
+  verifySessionGrant,
 } from '../../src/index.js'
 import {
   asAccount,
@@ -62,19 +82,25 @@ const tokens = (n: number) => parseUnits(String(n), 18)
 let devnet: Devnet
 let token: Address
 let acceptAll: Address
+let ownerKeyValidator: Address
 before(async () => {
   devnet = await createDevnet()
   token = await deployTestToken(devnet.client, { name: 'Test USD', symbol: 'TUSD' })
+  acceptAll = await deploy(acceptAllValidatorAbi, acceptAllValidatorBytecode)
+  ownerKeyValidator = await deploy(ownerKeyValidatorAbi, ownerKeyValidatorBytecode)
+})
+
+async function deploy(abi: readonly unknown[], bytecode: Hex): Promise<Address> {
   const hash = await devnet.client.deployContract({
-    abi: acceptAllValidatorAbi,
-    bytecode: acceptAllValidatorBytecode,
+    abi,
+    bytecode,
     account: devnet.client.account,
     chain: devnet.client.chain,
   })
   const { contractAddress } = await devnet.client.waitForTransactionReceipt({ hash })
-  if (!contractAddress) throw new Error('AcceptAllValidator was not deployed')
-  acceptAll = contractAddress
-})
+  if (!contractAddress) throw new Error('a test validator was not deployed')
+  return contractAddress
+}
 
 /** Funds the account, defines a session (transfer on the token, 10 TUSD in total) and its key. */
 async function define(peer: PeerAccount) {
@@ -125,13 +151,17 @@ async function state(peer: PeerAccount, session: Session) {
   return { account: await balance(peer.address), recipient: await balance(recipient), spent, nonce }
 }
 
-/** Runs a granted session on `peer`: one transfer within the limit, then the two refusals. */
-async function runSession(peer: PeerAccount, session: Session, privateKey: Hex) {
+/**
+ * Runs a granted session on `peer`: one transfer within the limit (carrying the off-chain
+ * `grant`, when given, which creates the session), then the two refusals.
+ */
+async function runSession(peer: PeerAccount, session: Session, privateKey: Hex, grant?: SessionGrant) {
   const dapp = await toSessionKeyAccount({
     client: devnet.client,
     session,
     sessionKey: privateKey,
     nonceKey: peer.nonceKey,
+    grant,
   })
   const before = await state(peer, session)
   // The whole validation, the account's code and the module's, is replayed with the node's
@@ -321,6 +351,108 @@ for (const { name, deploy } of standardInstall) {
       assert.equal((await getSessionStatus(devnet.client, { session })).status, 'active')
       await runSession(peer, session, key.privateKey)
       await assertListed(peer, session)
+    })
+  })
+}
+
+// Off-chain grants on another vendor's account: the wallet signs as the account (its
+// smart-account object), in the account's own ERC-1271 format — `validator ‖ signature` on
+// Nexus, the MSA and Safe7579; on Kernel, its root-validator byte and a signature of the hash
+// wrapped in Kernel's EIP-712 domain — the owner's validator being an ECDSA one, and the
+// account confirms it.
+type OwnerKey = ReturnType<typeof privateKeyToAccount>
+type TypedData = Parameters<OwnerKey['signTypedData']>[0]
+const validatorPrefixed = (signer: OwnerKey) => async (typedData: TypedData) =>
+  concat([ownerKeyValidator, await signer.signTypedData(typedData)])
+const offchainAccounts: {
+  name: string
+  deploy: (validator: Address, data: Hex) => Promise<PeerAccount>
+  /** How the owner key signs as the account. */
+  signAs: (signer: OwnerKey, account: Address) => (typedData: TypedData) => Promise<Hex>
+}[] = [
+  {
+    name: 'ZeroDev Kernel v3.1',
+    deploy: (root, rootData) => deployKernel(devnet.client, { root, rootData }),
+    signAs: (signer, account) => async (typedData) =>
+      concat([
+        '0x00', // the root validator
+        await signer.signTypedData({
+          domain: { name: 'Kernel', version: '0.3.1', chainId: devnet.chain.id, verifyingContract: account },
+          types: { Kernel: [{ name: 'hash', type: 'bytes32' }] },
+          primaryType: 'Kernel',
+          message: { hash: hashTypedData(typedData) },
+        }),
+      ]),
+  },
+  {
+    name: 'Biconomy Nexus 1.0.0',
+    deploy: (validator, data) => deployNexus(devnet.client, { validator, data }),
+    signAs: validatorPrefixed,
+  },
+  {
+    name: 'the ERC-7579 reference implementation (MSA)',
+    deploy: (validator, data) => deployMsa(devnet.client, { validator, data }),
+    signAs: validatorPrefixed,
+  },
+  {
+    name: "Safe 1.4.1 with Rhinestone's Safe7579 adapter",
+    deploy: (validator, data) => deploySafe7579(devnet.client, { validator, data }),
+    signAs: validatorPrefixed,
+  },
+]
+
+for (const { name, deploy, signAs } of offchainAccounts) {
+  describe(`off-chain grants on ${name}`, () => {
+    /** The account, owned by a key through the ECDSA validator, with the module installed by a first session. */
+    async function ownedAccount() {
+      const ownerKey = privateKeyToAccount(generatePrivateKey())
+      const peer = await deploy(ownerKeyValidator, encodeAbiParameters([{ type: 'address' }], [ownerKey.address]))
+      const first = await define(peer)
+      await approve(peer, await getGrantSessionCalls(devnet.client, { session: first.session }))
+      const { session, key } = await define(peer)
+      /** The wallet's account object, signing as the account. */
+      const signingAs = (signer: OwnerKey): SessionGrantAccountSigner => ({
+        type: 'smart',
+        address: peer.address,
+        signTypedData: signAs(signer, peer.address) as SessionGrantAccountSigner['signTypedData'],
+      })
+      return {
+        peer,
+        session,
+        key,
+        owner: signingAs(ownerKey),
+        stranger: signingAs(privateKeyToAccount(generatePrivateKey())),
+      }
+    }
+
+    it("the account signs the grant as itself; the dapp's first operation creates the session, and it runs", async () => {
+      const { peer, session, key, owner } = await ownedAccount()
+      const grant = await signSessionGrant(devnet.client, { session, owner })
+      await verifySessionGrant(devnet.client, { session, grant })
+      assert.equal((await getSessionStatus(devnet.client, { session })).status, 'not-found')
+      await runSession(peer, session, key.privateKey, grant)
+      assert.equal((await getSessionStatus(devnet.client, { session })).status, 'active')
+      const listed = await listSessions(devnet.client, { account: peer.address })
+      const found = listed.find((s) => s.id === session.id)
+      assert.ok(found?.session, 'terms read back from the grant the operation carried')
+      assert.deepEqual(toSessionConfig(found.session), toSessionConfig(session))
+    })
+
+    it('refuses to return a grant the account does not confirm (another key signed as it)', async () => {
+      const { session, stranger } = await ownedAccount()
+      await assert.rejects(
+        signSessionGrant(devnet.client, { session, owner: stranger }),
+        (e) => e instanceof InvalidParameterError && e.field === 'owner' && /did not confirm/.test(e.reason),
+      )
+      assert.equal((await getSessionStatus(devnet.client, { session })).status, 'not-found')
+    })
+
+    it('refuses an account object of another account', async () => {
+      const { session, owner } = await ownedAccount()
+      await assert.rejects(
+        signSessionGrant(devnet.client, { session, owner: { ...owner, address: recipient } }),
+        (e) => e instanceof InvalidParameterError && e.field === 'owner.address',
+      )
     })
   })
 }

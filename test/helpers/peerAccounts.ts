@@ -111,11 +111,14 @@ export type PeerAccount = {
 }
 
 /**
- * ZeroDev Kernel v3.1: root validator `root`; `module` (if given) installed as a further validator in
+ * ZeroDev Kernel v3.1: root validator `root` (installed with `rootData`); `module` (if given) installed as a further validator in
  * Kernel's own format (`hook ‖ abi.encode(validatorData, hookData, selectorData)`, no hook,
  * allowed to validate `execute`), which is how a Kernel wallet installs a validator.
  */
-export async function deployKernel(client: Client, { root, module }: { root: Address; module?: Address | undefined }) {
+export async function deployKernel(
+  client: Client,
+  { root, rootData = '0x', module }: { root: Address; rootData?: Hex | undefined; module?: Address | undefined },
+) {
   const k = precompiles('KernelPrecompiles')
   const implementation = await deployCode(
     client,
@@ -128,7 +131,7 @@ export async function deployKernel(client: Client, { root, module }: { root: Add
   const data = encodeFunctionData({
     abi: kernelAbi,
     functionName: 'initialize',
-    args: [concat(['0x01', root]), zeroAddress, '0x', '0x', module === undefined ? [] : [install(module)]],
+    args: [concat(['0x01', root]), zeroAddress, rootData, '0x', module === undefined ? [] : [install(module)]],
   })
   const salt = pad('0x01')
   const { result: address } = await client.simulateContract({
