@@ -350,6 +350,13 @@ const mutants: Mutant[] = [
     replace: '  } catch (cause) {',
     tests: [peerTests],
   },
+  {
+    file: 'src/account/toOwnerAccount.ts',
+    what: "the owner account's typed-data signature is not bound to the account (ERC-7739 nesting in another domain)",
+    find: 'chainId, verifyingContract: address, salt: zeroHash }',
+    replace: 'chainId, verifyingContract: factory, salt: zeroHash }',
+    tests: [grantTests],
+  },
 ]
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')

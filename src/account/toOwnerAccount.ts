@@ -8,11 +8,12 @@ import {
   type LocalAccount,
   type Transport,
   toPrefixedMessage,
+  zeroHash,
 } from 'viem'
 import { entryPoint07Abi, getUserOperationHash, type SmartAccount, toSmartAccount } from 'viem/account-abstraction'
 import { getChainId, getCode, readContract } from 'viem/actions'
+import { signTypedData as signTypedData7739 } from 'viem/experimental/erc7739'
 import { entryPointAddress, sessionAccountFactoryAddress } from '../constants/addresses.js'
-import { BaseError } from '../errors/base.js'
 import { InvalidParameterError } from '../errors/parameter.js'
 import { ContractNotDeployedError } from '../errors/session.js'
 import { sessionAccountFactoryAbi } from '../generated/abis.js'
@@ -42,6 +43,8 @@ const stubSignature =
  * The owner's view of a {@link SessionAccount}: a viem `SmartAccount` (EntryPoint v0.7)
  * whose user operations the owner signs (EIP-191 over the user operation hash). It
  * deploys the account on its first operation. Use it for the owner's approval step.
+ * `signMessage` and `signTypedData` sign as the account (ERC-1271 through ERC-7739: nested
+ * in the account's domain, so valid for this account only); it can be `signSessionGrant`'s owner.
  *
  * @example
  * import { privateKeyToAccount } from 'viem/accounts'
@@ -124,10 +127,14 @@ export async function toOwnerAccount(parameters: ToOwnerAccountParameters): Prom
         message: { prefixed: toPrefixedMessage(message) },
       })
     },
-    async signTypedData() {
-      throw new BaseError('Signing typed data for the account is not supported yet.', {
-        metaMessages: ['Sign a personal message with signMessage instead.'],
-      })
+    // ERC-1271 through ERC-7739's TypedDataSign: the owner signs the typed data nested in the
+    // account's domain (as the account's ERC-5267 domain gives it), valid for this account only.
+    async signTypedData(typedData) {
+      return signTypedData7739(client, {
+        account: owner,
+        ...typedData,
+        verifierDomain: { name: 'SessionAccount', version: '1', chainId, verifyingContract: address, salt: zeroHash },
+      } as never)
     },
   })
 }

@@ -1,8 +1,9 @@
 /** Off-chain grants: the owner signs, nothing is sent; the dapp's first operation creates the session. */
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
-import { hashTypedData } from 'viem'
+import { type Address, hashTypedData } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { sessionAccountAbi } from '../../src/abis.js'
 import {
   defineSession,
   generateSessionKey,
@@ -99,6 +100,48 @@ describe('off-chain grants', () => {
     await assert.rejects(verifySessionGrant(f.client, { session, grant }), SessionGrantInvalidError)
     const dapp = await toSessionKeyAccount({ client: f.client, session, sessionKey: key.privateKey, grant })
     await assert.rejects(f.send(dapp, [f.transfer(tusd(10))]), SessionGrantInvalidError)
+  })
+
+  it("the owner's account object signs typed data as the account (ERC-7739): valid there only", async () => {
+    const typedData = {
+      domain: { name: 'Permit2', chainId: f.devnet.chain.id, verifyingContract: f.target },
+      types: {
+        Permit: [
+          { name: 'spender', type: 'address' },
+          { name: 'amount', type: 'uint256' },
+        ],
+      },
+      primaryType: 'Permit',
+      message: { spender: f.recipient, amount: 5n },
+    } as const
+    const signature = await f.ownerAccount.signTypedData(typedData)
+    const confirms = (account: Address, hash = hashTypedData(typedData)) =>
+      f.client.readContract({
+        address: account,
+        abi: sessionAccountAbi,
+        functionName: 'isValidSignature',
+        args: [hash, signature],
+      })
+    assert.equal(await confirms(f.account), '0x1626ba7e')
+    assert.equal(
+      await confirms(f.account, hashTypedData({ ...typedData, message: { ...typedData.message, amount: 6n } })),
+      '0xffffffff',
+    )
+    // Same owner, another account: the nesting in each account's domain keeps it there.
+    const other = await toOwnerAccount({ client: f.client, owner: f.owner, salt: `0x${'00'.repeat(31)}02` })
+    await f.devnet.fund(other.address, 10n ** 18n)
+    await f.send(other, [{ to: f.recipient, value: 1n }])
+    assert.equal(await confirms(other.address), '0xffffffff')
+  })
+
+  it('grants off chain with the owner account object as owner (signed as the account, confirmed by it)', async () => {
+    const { key, session } = await offchain()
+    const grant = await signSessionGrant(f.client, { session, owner: f.ownerAccount })
+    await verifySessionGrant(f.client, { session, grant })
+    const dapp = await toSessionKeyAccount({ client: f.client, session, sessionKey: key.privateKey, grant })
+    await f.sendChecked(dapp, [f.transfer(tusd(10))])
+    assert.equal((await getSessionStatus(f.client, { session })).status, 'active')
+    assert.equal(await f.balanceOf(f.recipient), tusd(10))
   })
 
   it('attack 19: a grant replayed on another account of the same owner is refused', async () => {
