@@ -353,8 +353,8 @@ const mutants: Mutant[] = [
   {
     file: 'src/account/toOwnerAccount.ts',
     what: "the owner account's typed-data signature is not bound to the account (ERC-7739 nesting in another domain)",
-    find: 'chainId, verifyingContract: address, salt: zeroHash }',
-    replace: 'chainId, verifyingContract: factory, salt: zeroHash }',
+    find: 'sessionAccountVerifierDomain({ chainId, account: address })',
+    replace: 'sessionAccountVerifierDomain({ chainId, account: factory })',
     tests: [grantTests],
   },
 ]

@@ -8,7 +8,6 @@ import {
   type LocalAccount,
   type Transport,
   toPrefixedMessage,
-  zeroHash,
 } from 'viem'
 import { entryPoint07Abi, getUserOperationHash, type SmartAccount, toSmartAccount } from 'viem/account-abstraction'
 import { getChainId, getCode, readContract } from 'viem/actions'
@@ -17,6 +16,7 @@ import { entryPointAddress, sessionAccountFactoryAddress } from '../constants/ad
 import { InvalidParameterError } from '../errors/parameter.js'
 import { ContractNotDeployedError } from '../errors/session.js'
 import { sessionAccountFactoryAbi } from '../generated/abis.js'
+import { sessionAccountVerifierDomain } from '../session/grant.js'
 import { parseAddress, parseBytes32 } from '../utils/parse.js'
 import { decodeExecute, encodeExecute } from './execution.js'
 
@@ -133,7 +133,7 @@ export async function toOwnerAccount(parameters: ToOwnerAccountParameters): Prom
       return signTypedData7739(client, {
         account: owner,
         ...typedData,
-        verifierDomain: { name: 'SessionAccount', version: '1', chainId, verifyingContract: address, salt: zeroHash },
+        verifierDomain: sessionAccountVerifierDomain({ chainId, account: address }),
       } as never)
     },
   })

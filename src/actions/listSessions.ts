@@ -112,14 +112,14 @@ export async function listSessions(
   }
   const account = parseAddress(parameters.account, 'account')
   const module = parseAddress(parameters.module ?? sessionKeyValidatorAddress, 'module')
+  const blocks = { fromBlock: parameters.fromBlock ?? 0n, toBlock: parameters.toBlock ?? 'latest' } as const
   const [chainId, logs] = await Promise.all([
     getChainId(client),
     getLogs(client, {
       address: module,
       event: sessionCreatedEvent,
       args: { account },
-      fromBlock: parameters.fromBlock ?? 0n,
-      toBlock: parameters.toBlock ?? 'latest',
+      ...blocks,
     }),
   ])
   const transactions = new Map<Hex, Promise<SentCall | undefined>>()
@@ -138,11 +138,7 @@ export async function listSessions(
   // Destinations called by each session's operations, read only when a session needs them.
   let called: Promise<Map<Hex, Address[]>> | undefined
   const calledBy = async (id: Hex) => {
-    called ??= destinationsCalled(
-      client,
-      { account, fromBlock: parameters.fromBlock, toBlock: parameters.toBlock },
-      transactionOf,
-    )
+    called ??= destinationsCalled(client, account, blocks, transactionOf)
     return (await called).get(id.toLowerCase() as Hex) ?? []
   }
   return Promise.all(
@@ -189,27 +185,27 @@ const userOperationEvent = getAbiItem({ abi: entryPoint07Abi, name: 'UserOperati
  */
 async function destinationsCalled(
   client: Client,
-  range: { account: Address; fromBlock: BlockNumber | undefined; toBlock: BlockNumber | undefined },
+  account: Address,
+  blocks: { fromBlock: BlockNumber; toBlock: BlockNumber | 'latest' },
   transactionOf: (hash: Hex) => Promise<SentCall | undefined>,
 ): Promise<Map<Hex, Address[]>> {
   const events = await getLogs(client, {
     address: entryPointAddress,
     event: userOperationEvent,
-    args: { sender: range.account },
-    fromBlock: range.fromBlock ?? 0n,
-    toBlock: range.toBlock ?? 'latest',
+    args: { sender: account },
+    ...blocks,
   })
   const bundles = [...new Set(events.map((e) => e.transactionHash))]
   const byId = new Map<Hex, Set<Address>>()
   for (const sent of await Promise.all(bundles.map(transactionOf))) {
-    for (const op of sent ? accountOperationsIn(sent.input, range.account) : []) {
+    for (const op of sent ? accountOperationsIn(sent.input, account) : []) {
       const signed = readSessionSignature(op.signature)
       if (!signed) continue
       const id = signed.sessionId.toLowerCase() as Hex
       const targets = byId.get(id) ?? new Set<Address>()
       byId.set(id, targets)
       try {
-        for (const call of decodeExecute(range.account, op.callData)) targets.add(getAddress(call.to))
+        for (const call of decodeExecute(account, op.callData)) targets.add(getAddress(call.to))
       } catch {
         // not an execute encoding the SDK reads
       }

@@ -297,8 +297,11 @@ function parseOwner(owner: unknown, session: Session): LocalAccount | SessionGra
   })
 }
 
-/** The EIP-712 domain of the session's account, which ERC-7739 nests the owner's grant in. */
-export function sessionAccountVerifierDomain(session: Session) {
+/**
+ * The EIP-712 domain of the session's account (a {@link SessionAccount}), which ERC-7739 nests
+ * the owner's grant, and any typed data the owner signs as the account, in.
+ */
+export function sessionAccountVerifierDomain(session: Pick<Session, 'chainId' | 'account'>) {
   return {
     name: 'SessionAccount',
     version: '1',
